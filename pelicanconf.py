@@ -1,0 +1,76 @@
+"""Settings for a local build: root-relative URLs, no feeds, drafts previewed.
+
+publishconf.py imports everything here and overrides what production needs.
+"""
+
+SITENAME = "Closer"
+SITESUBTITLE = "A plain, ad-free guide to emotional intimacy"
+SITEDESCRIPTION = (
+    "A free, ad-free guide to building emotional intimacy in your relationship: "
+    "trust, talking, listening, time together and getting through hard times."
+)
+AUTHOR = "The Closer editors"
+SITEURL = ""
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+# faq/ and topics/ are read by their own plugins, never as articles or pages.
+ARTICLE_EXCLUDES = ["faq", "topics", "pages"]
+PAGE_EXCLUDES = ["faq", "topics", "articles"]
+STATIC_PATHS = ["images"]
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+
+# Plugins are listed explicitly: Pelican would otherwise load every installed
+# namespace plugin, and some of those abort a build on a machine without their
+# external tools.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["content_model"]
+
+# Pretty, stable, lower-case URLs (ARCHITECTURE.md).
+ARTICLE_URL = "guide/{slug}/"
+ARTICLE_SAVE_AS = "guide/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = ""
+PAGE_LANG_URL = PAGE_LANG_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "search", "notfound"]
+INDEX_SAVE_AS = "index.html"
+SEARCH_SAVE_AS = "search/index.html"
+NOTFOUND_SAVE_AS = "404.html"
+
+# The guide has no blog machinery: no categories, tags, authors or archives.
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DEFAULT_PAGINATION = False
+SUMMARY_MAX_LENGTH = None
+
+FEED_ALL_ATOM = FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = TAG_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+        "markdown.extensions.smarty": {},
+        "markdown.extensions.toc": {"toc_depth": "2-3"},
+    },
+    "output_format": "html5",
+}
+
+# Reading speed for "N min read", in words per minute.
+READING_SPEED = 220

@@ -1,0 +1,75 @@
+"""The guide as a book: chapters in order, grouped into parts, with neighbours."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup
+
+from .reader import display_path
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Part:
+    name: str
+    chapters: list = field(default_factory=list)
+    number: int = 0
+
+    @property
+    def slug(self) -> str:
+        return "part-" + "-".join(self.name.lower().split())
+
+
+def chapter_key(article) -> tuple:
+    return (getattr(article, "order", 0), article.slug)
+
+
+def order_guide(generator) -> None:
+    """Sort chapters by Order, group them into parts, link neighbours."""
+    chapters = list(generator.articles)
+    if generator.settings.get("PREVIEW_DRAFTS"):
+        chapters += generator.drafts
+    chapters.sort(key=chapter_key)
+    generator.articles = [c for c in chapters if c.status != "draft"]
+    seen: dict[int, object] = {}
+    for chapter in chapters:
+        other = seen.setdefault(chapter.order, chapter)
+        if other is not chapter:
+            logger.error(
+                "%s:1: Order %d is also used by %s",
+                display_path(chapter.source_path), chapter.order, display_path(other.source_path),
+            )
+    parts: dict[str, Part] = {}
+    for chapter in chapters:
+        parts.setdefault(chapter.part, Part(chapter.part)).chapters.append(chapter)
+    for number, part in enumerate(parts.values(), 1):
+        part.number = number
+        for chapter in part.chapters:
+            chapter.part_number = number
+    for previous, chapter in zip([None, *chapters], chapters):
+        chapter.previous_chapter = previous
+        if previous is not None:
+            previous.next_chapter = chapter
+    if chapters:
+        chapters[-1].next_chapter = None
+    generator.context["guide_parts"] = list(parts.values())
+    generator.context["chapters"] = chapters
+
+
+def add_reading_aids(generator) -> None:
+    """Reading time and a table of contents (h2/h3 with ids) for each chapter."""
+    speed = generator.settings.get("READING_SPEED", 220)
+    for chapter in [*generator.articles, *generator.drafts]:
+        soup = BeautifulSoup(chapter.content, "html.parser")
+        words = len(soup.get_text(" ").split())
+        chapter.word_count = words
+        chapter.reading_minutes = max(1, math.ceil(words / speed))
+        chapter.toc = [
+            {"level": int(h.name[1]), "id": h["id"], "title": h.get_text(" ", strip=True)}
+            for h in soup.find_all(["h2", "h3"])
+            if h.get("id") and not h.find_parent(["aside", "section"])
+        ]

@@ -1,0 +1,58 @@
+"""Real Chromium against the built guide on 127.0.0.1: axe, layout, privacy, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import html_pages, page_url, run_axe
+
+
+@pytest.fixture(scope="session")
+def urls(guide):
+    return [page_url(guide, path) for path in html_pages(guide)]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_on_any_page(server, open_page, urls, scheme):
+    failures = {}
+    for url in urls:
+        watched = open_page(server + url, color_scheme=scheme)
+        violations = run_axe(watched.page)
+        if violations:
+            failures[url] = violations
+    assert not failures, "\n".join(f"{u}: {v}" for u, v in failures.items())
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_no_page_scrolls_sideways_on_a_phone(server, open_page, urls, width):
+    wide = []
+    for url in urls:
+        page = open_page(server + url, width=width, height=740).page
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            wide.append(f"{url} is {overflow}px too wide")
+    assert not wide, "\n".join(wide)
+
+
+def test_no_request_leaves_the_machine_and_no_errors(server, open_page, urls):
+    for url in urls:
+        watched = open_page(server + url)
+        assert watched.outside == [], url
+        assert watched.console_errors == [], f"{url}: {watched.console_errors}"
+        assert watched.page_errors == [], f"{url}: {watched.page_errors}"
+
+
+def test_skip_link_moves_focus_to_main(server, open_page):
+    page = open_page(server + "/guide/building-trust/").page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_chapter_prints_without_navigation(server, open_page):
+    page = open_page(server + "/guide/building-trust/").page
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".pager").is_visible()
+    assert page.locator("h1").is_visible()

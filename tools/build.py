@@ -1,0 +1,138 @@
+"""Build the site safely: into a temporary folder, swapped in only on success.
+
+    python tools/build.py [--settings pelicanconf.py] [--content DIR] [--output DIR]
+
+Every warning or error Pelican or a plugin logs fails the build (after the whole
+build has run, so an editor sees every problem at once, not just the first).
+Content problems are logged as ``path:line: message``; they are printed as
+``path:line: error: message``. On failure the previous output folder is left
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCATED = re.compile(r"^(?P<where>[^\s:][^:\n]*:\d+): (?P<rest>.*)", re.S)
+
+
+class EditorFormatter(logging.Formatter):
+    """``path:line: level: message`` when the message names a place, else ``level: message``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.exc_info and record.levelno >= logging.ERROR:
+            message += "\n" + self.formatException(record.exc_info)
+        level = record.levelname.lower()
+        located = LOCATED.match(message)
+        if located:
+            return f"{located['where']}: {level}: {located['rest']}"
+        return f"{level}: {message}"
+
+
+class ProblemCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def configure_logging() -> ProblemCounter:
+    import pelican.log  # noqa: F401  (installs Pelican's logger class first)
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    printer = logging.StreamHandler(sys.stderr)
+    printer.setLevel(logging.WARNING)
+    printer.setFormatter(EditorFormatter())
+    counter = ProblemCounter()
+    root.addHandler(printer)
+    root.addHandler(counter)
+    root.setLevel(logging.INFO)
+    # Pelican's duplicate-message filter would hide repeated, distinct problems
+    # that happen to share a format string; editors need all of them.
+    for name in ("pelican", ""):
+        logger = logging.getLogger(name)
+        if hasattr(logger, "disable_filter"):
+            logger.disable_filter()
+    return counter
+
+
+def run_pelican(settings_file: Path, content: Path, output: Path, drafts: bool) -> None:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    override = {"PATH": str(content.resolve()), "OUTPUT_PATH": str(output)}
+    settings = read_settings(str(settings_file), override=override)
+    if drafts:
+        # The preview shows drafts where they will live once published, with a banner.
+        settings.update(
+            PREVIEW_DRAFTS=True,
+            DRAFT_URL=settings["ARTICLE_URL"], DRAFT_SAVE_AS=settings["ARTICLE_SAVE_AS"],
+            DRAFT_PAGE_URL=settings["PAGE_URL"], DRAFT_PAGE_SAVE_AS=settings["PAGE_SAVE_AS"],
+        )
+    Pelican(settings).run()
+
+
+def swap_in(fresh: Path, output: Path) -> None:
+    """Replace ``output`` by ``fresh`` with two renames on the same filesystem."""
+    old = output.with_name(f"{output.name}.old-{os.getpid()}")
+    if output.exists():
+        output.rename(old)
+    fresh.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(settings_file: Path, content: Path, output: Path, drafts: bool = False) -> int:
+    counter = configure_logging()
+    log = logging.getLogger("build")
+    if not content.is_dir():
+        log.error("%s: content folder not found", content)
+        return 2
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fresh = output.with_name(f"{output.name}.tmp-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    started = time.perf_counter()
+    try:
+        run_pelican(settings_file, content, fresh, drafts)
+    except Exception:  # a crash in a plugin must still leave output/ intact
+        log.exception("the build crashed")
+    elapsed = time.perf_counter() - started
+    if counter.count:
+        shutil.rmtree(fresh, ignore_errors=True)
+        print(
+            f"build failed: {counter.count} problem(s); {output.name}/ left unchanged",
+            file=sys.stderr,
+        )
+        return 1
+    swap_in(fresh, output)
+    print(f"built {content} into {output.name}/ in {elapsed:.2f} s", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", default="pelicanconf.py", type=Path)
+    parser.add_argument("--content", default="content", type=Path)
+    parser.add_argument("--output", default="output", type=Path)
+    parser.add_argument("--drafts", action="store_true",
+                        help="preview drafts at their final URLs, with a Draft banner")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    return build(args.settings.resolve(), args.content, args.output, args.drafts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
