@@ -11,7 +11,7 @@ SETTINGS ?= pelicanconf.py
 PORT     ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve test lint publish clean
+.PHONY: help deps html serve test lint publish clean audit bench new-article new-faq new-topic import
 
 help: ## Show this help
 	@echo "Closer: an ad-free guide to emotional intimacy (Pelican)"
@@ -29,7 +29,8 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	# --ignore-scripts: no package may download anything at install (vnu-jar would fetch a JRE).
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 deps: $(VENV)/.installed node_modules/.installed
@@ -48,6 +49,24 @@ lint: deps ## Check Python code style (ruff) and content
 
 publish: deps ## Production build with publishconf.py (needs SITEURL)
 	$(PY) tools/build.py --settings publishconf.py --content $(CONTENT) --output $(OUTPUT)
+
+audit: deps ## Lighthouse (mobile) on key pages of a production build; fails below target
+	$(PY) tools/audit.py --content $(CONTENT)
+
+bench: deps ## Benchmark (not a test): build time vs plain Pelican, scale, search, page weight
+	$(PY) tools/bench.py $(BENCH_ARGS)
+
+new-article: deps ## Start a chapter: make new-article TITLE="How to say sorry"
+	$(PY) tools/scaffold.py article "$(TITLE)" --content $(CONTENT)
+
+new-faq: deps ## Start an FAQ entry: make new-faq QUESTION="Is it OK to go to bed angry?"
+	$(PY) tools/scaffold.py faq "$(QUESTION)" --content $(CONTENT)
+
+new-topic: deps ## Start a topic: make new-topic NAME="Apologies"
+	$(PY) tools/scaffold.py topic "$(NAME)" --content $(CONTENT)
+
+import: deps ## Turn a saved web page you own into a draft chapter: make import SRC=page.html
+	$(PY) tools/import_page.py "$(SRC)" --content $(CONTENT)
 
 clean: ## Remove build output and caches (keeps .venv and node_modules)
 	rm -rf $(OUTPUT) $(OUTPUT).tmp-* $(OUTPUT).old-* __pycache__ .pytest_cache .ruff_cache

@@ -36,10 +36,10 @@ ARTICLE_URL = "guide/{slug}/"
 ARTICLE_SAVE_AS = "guide/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
-DRAFT_URL = "drafts/{slug}/"
-DRAFT_SAVE_AS = "drafts/{slug}/index.html"
-DRAFT_PAGE_URL = "drafts/pages/{slug}/"
-DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+# Drafts are never written by a normal build; the preview (tools/build.py
+# --drafts) writes them at their final URLs with a "Draft" banner.
+DRAFT_URL = DRAFT_SAVE_AS = ""
+DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = ""
 ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = ""
 PAGE_LANG_URL = PAGE_LANG_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "search", "notfound"]

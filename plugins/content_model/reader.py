@@ -45,6 +45,9 @@ class GuideMarkdownReader(MarkdownReader):
                 log = logger.error if problem.level == "error" else logger.warning
                 log("%s", problem)
             metadata = normalise(kind, metadata, self.settings)
+            # Pelican's draft writer expects every article to have a category;
+            # the guide has one, never shown.
+            metadata.setdefault("category", self.process_metadata("category", "Guide"))
         return content, metadata
 
 

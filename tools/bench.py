@@ -1,0 +1,164 @@
+"""The benchmark (never a test): build time, scale, search and page weight.
+
+    python tools/bench.py [--quick]
+
+Prints a table and writes bench/results.md. Every ratio compares figures
+measured in this one run on this machine.
+
+- build time of the guide with all our plugins vs plain Pelican (the same
+  Markdown, no plugins, Pelican's default theme);
+- the same for 100 and 1,000 synthetic chapters (tools/synth.py), and the
+  1,000/100 time ratio;
+- peak memory (max RSS) of each build;
+- search figures from tools/search_bench.py when it exists (index size,
+  focus-to-first-result, query latency, Pagefind on the same output);
+- page weight (HTML + CSS + JS, gzipped) of each page type.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import synth  # noqa: E402
+
+PLAIN_SETTINGS = """
+PATH = {content!r}
+ARTICLE_PATHS = ["articles", "faq"]
+PAGE_PATHS = ["pages", "topics"]
+PLUGINS = []
+DEFAULT_DATE = (2026, 1, 1)
+TIMEZONE = "UTC"
+SITEURL = ""
+FEED_ALL_ATOM = CATEGORY_FEED_ATOM = None
+"""
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True)\n"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n"
+    "sys.stderr.write(r.stderr.decode()[-2000:])\n"
+)
+PAGE_TYPES = {
+    "home": "index.html",
+    "chapter": "guide/building-trust/index.html",
+    "FAQ": "faq/index.html",
+    "question": "faq/partner-not-open/index.html",
+    "topics": "topics/index.html",
+    "topic": "topics/trust/index.html",
+    "tips": "tips/index.html",
+    "search": "search/index.html",
+    "page": "about/index.html",
+}
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall time in seconds and peak memory in MB of one command."""
+    result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True)
+    seconds, rss_kb, code = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"bench: {' '.join(command)} failed:\n{result.stderr}")
+    return float(seconds), int(rss_kb) / 1024
+
+
+def ours(content: Path, output: Path) -> tuple[float, float]:
+    return measure([sys.executable, str(ROOT / "tools" / "build.py"), "--content", str(content),
+                    "--output", str(output)])
+
+
+def plain(content: Path, output: Path, workdir: Path) -> tuple[float, float]:
+    settings = workdir / "plainconf.py"
+    settings.write_text(PLAIN_SETTINGS.format(content=str(content)))
+    return measure([sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(settings),
+                    "-q", "--fatal", "errors"])
+
+
+def best_of(runs: int, fn, *args) -> tuple[float, float]:
+    results = [fn(*args) for _ in range(runs)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def page_weight(output: Path, relative: str) -> int | None:
+    page = output / relative
+    if not page.exists():
+        return None
+    html = page.read_bytes()
+    total = len(gzip.compress(html, 9))
+    soup = BeautifulSoup(html, "html.parser")
+    assets = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+    assets += [s["src"] for s in soup.find_all("script", src=True)]
+    for asset in assets:
+        local = urlsplit(asset).path.lstrip("/")
+        path = output / local
+        if path.exists():
+            total += len(gzip.compress(path.read_bytes(), 9))
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one run each, skip 1,000 chapters")
+    args = parser.parse_args()
+    runs = 1 if args.quick else 3
+    builds = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        trees = [("guide (23 chapters)", ROOT / "content")]
+        for size in ([100] if args.quick else [100, 1000]):
+            trees.append((f"synthetic {size} chapters", synth.generate(size, work / f"synth{size}")))
+        for name, content in trees:
+            ours_time, ours_rss = best_of(runs, ours, content, work / "ours")
+            plain_time, plain_rss = best_of(runs, plain, content, work / "plain", work)
+            builds.append((name, ours_time, plain_time, ours_rss, plain_rss))
+            print(f"{name}: ours {ours_time:.2f} s / plain {plain_time:.2f} s", flush=True)
+        # The guide's output, for page weights and search.
+        ours(ROOT / "content", work / "guide")
+        weights = {kind: page_weight(work / "guide", rel) for kind, rel in PAGE_TYPES.items()}
+        search = run_search_bench(work)
+
+    lines = ["# Benchmark results", "",
+             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on one machine, "
+             f"best of {runs} run(s) per build; ratios are within this run.", "",
+             "## Build time", "",
+             "| content | ours (all plugins) | plain Pelican | ratio | peak memory ours / plain |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    for name, ours_time, plain_time, ours_rss, plain_rss in builds:
+        lines.append(f"| {name} | {ours_time:.2f} s | {plain_time:.2f} s | {ours_time / plain_time:.2f} | "
+                     f"{ours_rss:.0f} MB / {plain_rss:.0f} MB |")
+    by_name = {b[0]: b for b in builds}
+    if "synthetic 1000 chapters" in by_name:
+        big, small = by_name["synthetic 1000 chapters"], by_name["synthetic 100 chapters"]
+        lines += ["", f"1,000/100 chapter time ratio: ours {big[1] / small[1]:.1f}, "
+                      f"plain Pelican {big[2] / small[2]:.1f} (linear growth is about 10)."]
+    lines += ["", "## Page weight (HTML + CSS + JS, gzipped)", "", "| page type | bytes |", "| --- | ---: |"]
+    for kind, weight in weights.items():
+        lines.append(f"| {kind} | {'n/a' if weight is None else f'{weight:,}'} |")
+    lines += ["", "## Search", ""] + (search or ["tools/search_bench.py not available."])
+    text = "\n".join(lines) + "\n"
+    (ROOT / "bench").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results.md").write_text(text)
+    print(text)
+    return 0
+
+
+def run_search_bench(work: Path) -> list[str] | None:
+    script = ROOT / "tools" / "search_bench.py"
+    if not script.exists():
+        return None
+    result = subprocess.run([sys.executable, str(script), "--markdown"], capture_output=True, text=True)
+    if result.returncode != 0:
+        return [f"search benchmark failed: {result.stderr[-500:]}"]
+    return result.stdout.splitlines()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Generate a synthetic guide of N chapters in our content model, deterministically.
+
+    python tools/synth.py N DEST [--topics 40] [--seed 1]
+
+Proportions follow the real guide: per chapter about 1.2 FAQ entries, 4.6 tip
+cards (TIP, TRY, CAUTION), 2-3 topics, wiki links to other chapters and FAQ
+entries; a fixed number of topics (40 by default); the four pages. The words
+are drawn from a small plain-English vocabulary so pages read like prose to
+the indexer and the readability checks. The same N and seed always give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from pathlib import Path
+
+VOCABULARY = (
+    "you your partner time talk listen feel feelings day week close trust share small kind "
+    "words moment home walk meal phone quiet calm honest open safe warm care help notice "
+    "thanks hug laugh plan dream goal change stress money work friend family rest sleep "
+    "morning evening question answer story memory habit routine promise apology repair "
+    "hard easy slow gentle clear simple often again together each other both start try"
+).split()
+PARTS = ["Foundations", "Everyday connection", "Through hard times", "Growing together"]
+FAQ_PER_CHAPTER = 28 / 23
+KINDS = ["TIP", "TIP", "TIP", "TRY", "CAUTION"]
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(VOCABULARY) for _ in range(rng.randint(6, 14))]
+    return " ".join(words).capitalize() + "."
+
+
+def paragraph(rng: random.Random, sentences: int = 4) -> str:
+    return " ".join(sentence(rng) for _ in range(sentences))
+
+
+def topic_slugs(count: int) -> list[str]:
+    return [f"topic-{i:02d}" for i in range(1, count + 1)]
+
+
+def write_topics(dest: Path, count: int, rng: random.Random) -> list[str]:
+    slugs = topic_slugs(count)
+    for i, slug in enumerate(slugs):
+        related = ", ".join(sorted(rng.sample([s for s in slugs if s != slug], 2)))
+        (dest / "topics" / f"{slug}.md").write_text(
+            f"Title: Theme {i + 1}\nSlug: {slug}\nAliases: alias{i + 1}a, alias{i + 1}b\n"
+            f"Related: {related}\n\n{paragraph(rng, 2)}\n"
+        )
+    return slugs
+
+
+def write_chapter(dest: Path, number: int, total: int, topics: list[str], faq_count: int,
+                  rng: random.Random) -> None:
+    slug = f"chapter-{number:04d}"
+    part = PARTS[min(len(PARTS) - 1, (number - 1) * len(PARTS) // total)]
+    own = sorted(rng.sample(topics, rng.randint(2, 3)))
+    lines = [
+        f"Title: Chapter {number}: {rng.choice(VOCABULARY)} and {rng.choice(VOCABULARY)}",
+        f"Slug: {slug}",
+        f"Summary: {sentence(rng)}",
+        f"Topics: {', '.join(own)}",
+        f"Order: {number}",
+        f"Part: {part}",
+        "Reviewed: 2026-11-01",
+        "",
+        paragraph(rng),
+        "",
+        "## Key takeaways",
+        "",
+        *(f"- {sentence(rng)}" for _ in range(4)),
+    ]
+    cards = 4 + (number % 5 == 0)
+    for section in range(1, 5):
+        lines += ["", f"## Section {section} of chapter {number}", "", paragraph(rng), ""]
+        other = rng.randint(1, total)
+        lines.append(f"See [[chapter-{other:04d}]] and {paragraph(rng, 1)}")
+        if faq_count:
+            lines.append(f"Also [[question-{rng.randint(1, faq_count):04d}|this question]].")
+        lines += ["", f"### Subsection {section}", "", paragraph(rng, 3)]
+        if section <= cards:
+            kind = KINDS[(number + section) % len(KINDS)]
+            lines += ["", f"> [!{kind}] Card {section} for chapter {number}", f"> {paragraph(rng, 2)}"]
+            if kind == "TRY":
+                lines += ["> ", "> 1. " + sentence(rng), "> 2. " + sentence(rng)]
+    (dest / "articles" / f"{slug}.md").write_text("\n".join(lines) + "\n")
+
+
+def write_faq(dest: Path, number: int, chapters: int, topics: list[str], rng: random.Random) -> None:
+    slug = f"question-{number:04d}"
+    chapter = rng.randint(1, chapters)
+    (dest / "faq" / f"{slug}.md").write_text(
+        f"Title: How do we {rng.choice(VOCABULARY)} {rng.choice(VOCABULARY)} number {number}?\n"
+        f"Slug: {slug}\nTopics: {', '.join(sorted(rng.sample(topics, 2)))}\nReviewed: 2026-11-01\n"
+        f"Related: chapter-{chapter:04d}\n\n{paragraph(rng, 6)}\n\n"
+        f"Read more in [[chapter-{chapter:04d}]].\n"
+    )
+
+
+def write_pages(dest: Path, rng: random.Random) -> None:
+    for slug, title in (("about", "About"), ("editorial-policy", "Editorial policy"),
+                        ("getting-help", "Getting help"), ("privacy", "Privacy")):
+        (dest / "pages" / f"{slug}.md").write_text(f"Title: {title}\nSlug: {slug}\n\n{paragraph(rng)}\n")
+
+
+def generate(chapters: int, dest: Path, topic_count: int = 40, seed: int = 1) -> Path:
+    rng = random.Random(seed)
+    shutil.rmtree(dest, ignore_errors=True)
+    for folder in ("articles", "faq", "topics", "pages"):
+        (dest / folder).mkdir(parents=True)
+    topics = write_topics(dest, topic_count, rng)
+    faq_count = round(chapters * FAQ_PER_CHAPTER)
+    for number in range(1, chapters + 1):
+        write_chapter(dest, number, chapters, topics, faq_count, rng)
+    for number in range(1, faq_count + 1):
+        write_faq(dest, number, chapters, topics, rng)
+    write_pages(dest, rng)
+    return dest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("chapters", type=int)
+    parser.add_argument("dest", type=Path)
+    parser.add_argument("--topics", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    generate(args.chapters, args.dest, args.topics, args.seed)
+
+
+if __name__ == "__main__":
+    main()
