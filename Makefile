@@ -11,7 +11,7 @@ SETTINGS ?= pelicanconf.py
 PORT     ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help deps html serve test lint publish clean audit bench new-article new-faq new-topic import
+.PHONY: help deps html serve test lint publish published deploy-rsync deploy-gh-pages deploy-s3 clean audit bench new-article new-faq new-topic import
 
 help: ## Show this help
 	@echo "Closer: an ad-free guide to emotional intimacy (Pelican)"
@@ -44,16 +44,39 @@ serve: deps ## Build, serve http://127.0.0.1:$(PORT)/ and rebuild + reload on sa
 test: deps ## Run every test (unit, whole-site, browser)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: deps ## Check Python code style (ruff) and content
-	$(PY) -m ruff check plugins tools tests pelicanconf.py publishconf.py
+lint: deps ## Check all content in seconds (no output written): path:line: level: message
+	$(PY) tools/lint.py --content $(CONTENT)
 
-publish: deps ## Production build with publishconf.py (needs SITEURL)
-	$(PY) tools/build.py --settings publishconf.py --content $(CONTENT) --output $(OUTPUT)
+publish: deps ## Production build with publishconf.py: make publish SITEURL=https://...
+	SITEURL="$(SITEURL)" $(PY) tools/build.py --settings publishconf.py --content $(CONTENT) --output $(OUTPUT)
+
+# The deploy targets ship OUTPUT as `make publish` left it; they never build.
+CNAME ?= $(shell cat $(CONTENT)/extra/CNAME 2>/dev/null)
+AWS   ?= aws
+
+published:
+	@test -f $(OUTPUT)/sitemap.xml || { echo "$(OUTPUT)/ is not a production build: run make publish SITEURL=https://... first" >&2; exit 1; }
+
+deploy-rsync: published ## Copy OUTPUT to DEST=user@host:path (or a folder) with rsync; deletes what is gone
+	@test -n "$(DEST)" || { echo "Set DEST, for example: make deploy-rsync DEST=user@host:/var/www/closer" >&2; exit 1; }
+	rsync --recursive --links --times --checksum --delete-delay --compress --perms --chmod=D755,F644 $(OUTPUT)/ $(DEST)
+
+deploy-gh-pages: published $(VENV)/.installed ## Commit OUTPUT to the gh-pages branch and push it (keeps CNAME=...)
+	$(VENV)/bin/ghp-import --no-jekyll --push --force --message "Publish the guide" $(if $(CNAME),--cname $(CNAME)) $(OUTPUT)
+
+deploy-s3: published $(VENV)/.installed ## Sync OUTPUT to BUCKET=name with the AWS CLI (types, encodings, caching)
+	$(PY) tools/deploy_s3.py --bucket "$(BUCKET)" --output $(OUTPUT) --aws "$(AWS)" $(if $(DRY_RUN),--dry-run)
 
 audit: deps ## Lighthouse (mobile) on key pages of a production build; fails below target
 	$(PY) tools/audit.py --content $(CONTENT)
 
+PAGEFIND_VERSION := 1.6.0
+
 bench: deps ## Benchmark (not a test): build time vs plain Pelican, scale, search, page weight
+	@# Pagefind is only a reference point for the benchmark. It is not in package.json because
+	@# its lock entry names binaries for every platform, which some registries do not carry.
+	test -x node_modules/.bin/pagefind || npm install --no-save --no-package-lock --ignore-scripts \
+	  --no-audit --no-fund --loglevel=error pagefind@$(PAGEFIND_VERSION)
 	$(PY) tools/bench.py $(BENCH_ARGS)
 
 new-article: deps ## Start a chapter: make new-article TITLE="How to say sorry"

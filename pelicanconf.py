@@ -24,12 +24,15 @@ PAGE_EXCLUDES = ["faq", "topics", "articles"]
 STATIC_PATHS = ["images"]
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
+# The theme's files are published only as fingerprinted copies under assets/
+# (plugins/assets; templates use asset("css/site.css")), one URL per file.
+THEME_STATIC_PATHS = []
 
 # Plugins are listed explicitly: Pelican would otherwise load every installed
 # namespace plugin, and some of those abort a build on a machine without their
 # external tools.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_model"]
+PLUGINS = ["content_model", "faq", "assets", "tip_cards", "topic_links", "ad_guard", "search_index"]
 
 # Pretty, stable, lower-case URLs (ARCHITECTURE.md).
 ARTICLE_URL = "guide/{slug}/"
@@ -74,3 +77,29 @@ MARKDOWN = {
 
 # Reading speed for "N min read", in words per minute.
 READING_SPEED = 220
+
+# The Content-Security-Policy of every page (base.html's <meta>) and of the
+# _headers file ad_guard writes: our own files only, no inline scripts or styles.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; manifest-src 'self'; "
+    "worker-src 'self'"
+)
+# Findings ad_guard lets through, each with its reason:
+# [{"url": "https://..." or "pattern": "regex", "reason": "why this is fine"}]
+AD_GUARD_ALLOW: list[dict] = []
+
+# The web app manifest's colours (plugins/assets): the page background and the accent.
+MANIFEST_COLOURS = {"background": "#fdfcfa", "theme": "#8a3b12"}
+
+# First-mention links (plugins/topic_links): topic aliases that are everyday words,
+# or have another everyday meaning ("far apart", "spark"), never link (docs/architecture.md).
+TOPIC_AUTOLINK_SKIP = [
+    "apart", "bills", "blame", "bond", "busy", "closeness", "comfort", "connection", "conversation",
+    "dates", "distant", "dreams", "far apart", "fears", "feeling close", "fight", "fighting",
+    "fights", "fun", "heard", "hearing", "honest", "hug", "hugging", "hugs", "illness", "jokes",
+    "kindness", "kiss", "kissing", "laugh", "listen", "listens", "marriage", "married", "moving",
+    "partner", "partners", "patient", "phones", "play", "praise", "pressure", "promises", "rebuild",
+    "repair", "routine", "row", "rows", "saving", "silly", "space", "spark", "spending", "stressed",
+    "support", "supportive", "talk", "talking", "thank you", "thanks", "touch", "understanding",
+]

@@ -17,3 +17,30 @@ if not SITEURL.startswith(("https://", "http://")):
         "    make publish SITEURL=https://guide.example.org"
     )
 RELATIVE_URLS = False
+
+# Publishing (plugins/publishing, README "Publishing"): sitemap, feed, robots.txt,
+# minified and precompressed files, cache headers, offline reading.
+PLUGINS = [*PLUGINS, "pelican.plugins.sitemap", "publishing", "pelican.plugins.precompress"]  # noqa: F405
+ASSETS_MINIFY = True
+
+# An Atom feed of the chapters; each entry's <updated> is its Reviewed date.
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+
+SITEMAP = {
+    "format": "xml",
+    # Not pages to land on from a search engine.
+    "exclude": [r"^404\.html$", r"^search/", r"^offline/"],
+}
+
+# The page a reader sees offline when the page they open is not saved yet.
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "offline"]  # noqa: F405
+OFFLINE_SAVE_AS = "offline/index.html"
+
+# .gz and .br beside each text file (files that would not shrink are left alone).
+PRECOMPRESS_GZIP = True
+PRECOMPRESS_BROTLI = True
+PRECOMPRESS_ZOPFLI = False
+PRECOMPRESS_ZSTANDARD = False
+PRECOMPRESS_TEXT_EXTENSIONS = {
+    ".atom", ".css", ".html", ".js", ".json", ".svg", ".txt", ".webmanifest", ".xml",
+}

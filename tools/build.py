@@ -54,7 +54,10 @@ def configure_logging() -> ProblemCounter:
     for handler in list(root.handlers):
         root.removeHandler(handler)
     printer = logging.StreamHandler(sys.stderr)
-    printer.setLevel(logging.WARNING)
+    printer.setLevel(logging.INFO)
+    # Our plugins' info lines (e.g. "removed tracking parameters") are for editors;
+    # Pelican's own info chatter is not.
+    printer.addFilter(lambda r: r.levelno >= logging.WARNING or not r.name.startswith(("pelican", "root")))
     printer.setFormatter(EditorFormatter())
     counter = ProblemCounter()
     root.addHandler(printer)

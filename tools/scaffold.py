@@ -50,7 +50,8 @@ Short sentences. One idea per paragraph.
 
 ## A second section
 
-More plain words. Link to other chapters with [[slug]] or [[slug|link text]].
+More plain words. Link to another chapter by putting its slug in double
+square brackets, with link text after a bar if you like (see docs/editing.md).
 
 > [!TRY] An exercise to try together
 > 1. The first step.

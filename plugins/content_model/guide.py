@@ -64,7 +64,9 @@ def add_reading_aids(generator) -> None:
     """Reading time and a table of contents (h2/h3 with ids) for each chapter."""
     speed = generator.settings.get("READING_SPEED", 220)
     for chapter in [*generator.articles, *generator.drafts]:
-        soup = BeautifulSoup(chapter.content, "html.parser")
+        # _content, not content: reading .content here would freeze intrasite links before
+        # all generators have run (Pelican caches them on first read).
+        soup = BeautifulSoup(chapter._content, "html.parser")
         words = len(soup.get_text(" ").split())
         chapter.word_count = words
         chapter.reading_minutes = max(1, math.ceil(words / speed))

@@ -1,0 +1,305 @@
+"""One build's guard: clean links as content is read, check everything at the end.
+
+The signal handlers in __init__.py call these functions. State lives in one
+``Guard`` per build (Pelican runs one build per process in tools/build.py,
+but tests may run several in one process, so ``initialized`` starts afresh).
+
+Errors name the Markdown file and line an editor has to fix, found by looking
+for the offending URL or phrase in the sources (the page's own source first);
+only what no source holds (a template, a theme file) is reported against the
+output file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pelican.contents import Content
+
+from . import headers
+from .links import clean_links
+from .output_scan import Finding, PageScanner, scan_css
+from .rules import AllowEntry, Rules, load_rules, read_allowlist
+from .source_scan import COMMENT, SourceFinding, blank, scan_markdown
+
+logger = logging.getLogger(__name__)
+
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+ALLOWABLE = ("link", "wording")  # kinds of finding AD_GUARD_ALLOW may let through
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """A path relative to the working directory when it is inside it (as content_model prints)."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    rule: str
+    value: str
+
+
+@dataclass
+class Guard:
+    rules: Rules
+    allow: list[AllowEntry]
+    site_host: str
+    policy: str
+    pages: dict[str, str] = field(default_factory=dict)  # output file -> Markdown source
+    seconds: Counter = field(default_factory=Counter)  # CPU time per phase
+
+
+_guard: Guard | None = None
+
+
+def start(pelican) -> None:
+    """Read and check the settings once, before anything is read or written."""
+    global _guard
+    started = time.process_time()
+    settings = pelican.settings
+    allow, problems = read_allowlist(settings.get("AD_GUARD_ALLOW"))
+    policy = settings.get(headers.SETTING)
+    problems += headers.problems_with(policy)
+    for problem in problems:
+        logger.error("%s", problem)
+    if isinstance(policy, str) and settings.get("PREVIEW_DRAFTS"):
+        settings[headers.SETTING] = headers.preview_policy(policy)
+        logger.info("preview: the Content-Security-Policy lets livereload's reload script run")
+    _guard = Guard(
+        rules=load_rules(),
+        allow=allow,
+        site_host=urlsplit(settings.get("SITEURL") or "").hostname or "",
+        policy=settings.get(headers.SETTING) or "",
+    )
+    _guard.seconds["settings"] += time.process_time() - started
+
+
+def clean_content(instance: Content) -> None:
+    """Strip tracking parameters and add rel noopener noreferrer in a content object's HTML.
+
+    Every HTML value on the object is cleaned (the body, the summary,
+    ``Sources``...), before any generator, template or plugin uses it.
+    """
+    if _guard is None:
+        return
+    started = time.process_time()
+    source = display_path(instance.source_path) if instance.source_path else str(instance)
+    for holder in (instance.__dict__, instance.metadata):
+        for key, value in list(holder.items()):
+            cleaned = clean_value(value, source)
+            if cleaned is not value:
+                holder[key] = cleaned
+    _guard.seconds["cleaning links"] += time.process_time() - started
+
+
+def clean_value(value, source: str):
+    if isinstance(value, str):
+        cleaning = clean_links(value, _guard.rules, _guard.site_host)
+        for url, removed in cleaning.removed:
+            logger.info("%s: removed tracking parameter(s) %s from %s", source, ", ".join(removed), url)
+        return cleaning.html if cleaning.changed else value
+    if isinstance(value, list) and any(isinstance(item, str) for item in value):
+        cleaned = [clean_value(item, source) for item in value]
+        return cleaned if any(a is not b for a, b in zip(cleaned, value)) else value
+    return value
+
+
+def remember_page(path: str, context: dict) -> None:
+    """Note which Markdown file each written page comes from."""
+    if _guard is None:
+        return
+    started = time.process_time()
+    output = context.get("OUTPUT_PATH", "")
+    for value in context.values():
+        if isinstance(value, Content) and value.source_path and value.save_as \
+                and os.path.normpath(os.path.join(output, value.save_as)) == os.path.normpath(path):
+            _guard.pages[os.path.normpath(path)] = display_path(value.source_path)
+            break
+    _guard.seconds["page map"] += time.process_time() - started
+
+
+def check_site(pelican) -> None:
+    """Check the sources and the whole output; log one error per problem; write _headers."""
+    if _guard is None:
+        return
+    started = time.process_time()
+    settings = pelican.settings
+    sources = read_sources(settings["PATH"], settings.get("IGNORE_FILES", []))
+    source_findings = {path: scan_markdown(text, _guard.rules) for path, text in sources.items()}
+    # Comments are not rendered: a URL or phrase in one is not where a page got it.
+    rendered = {path: COMMENT.sub(blank, text) for path, text in sources.items()}
+    report = Report(rendered, source_findings, _guard.allow)
+    output = Path(settings["OUTPUT_PATH"])
+    pages = sorted(output.rglob("*.html"))
+    scanner = PageScanner(_guard.rules, _guard.site_host)
+    for page in pages:
+        check_page(page, output, scanner, report)
+    theme_css = read_sources(Path(settings["THEME"]) / "static", [], (".css",))
+    stylesheets = sorted(output.rglob("*.css"))
+    for stylesheet in stylesheets:
+        css = stylesheet.read_text(encoding="utf-8", errors="replace")
+        report.add_output(scan_css(css, _guard.site_host), stylesheet, output, css, None, theme_css)
+    for problem in report.problems():
+        logger.error("%s:%d: %s: %s", problem.path, problem.line, problem.rule, problem.value)
+    headers.write_headers(settings["OUTPUT_PATH"], _guard.policy)
+    _guard.seconds["checks"] += time.process_time() - started
+    logger.info("ad_guard: checked %d Markdown files, %d pages and %d stylesheets; CPU time %.0f ms (%s)",
+                len(sources), len(pages), len(stylesheets), sum(_guard.seconds.values()) * 1000,
+                ", ".join(f"{phase} {seconds * 1000:.0f} ms" for phase, seconds in _guard.seconds.items()))
+
+
+def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -> None:
+    html = page.read_text(encoding="utf-8", errors="replace")
+    scan = scanner.scan(html)
+    if scan.needs_cleaning:
+        # Something other than a content object (a template, another plugin)
+        # wrote an outbound link: clean the written file itself.
+        cleaning = clean_links(html, _guard.rules, _guard.site_host)
+        for url, removed in cleaning.removed:
+            logger.info("%s: removed tracking parameter(s) %s from %s",
+                        output_name(page, output), ", ".join(removed), url)
+        if cleaning.changed:
+            html = cleaning.html
+            page.write_text(html, encoding="utf-8")
+    findings = list(scan.findings)
+    if "<head" in html:
+        if scan.policy is None:
+            findings.append(Finding(0, "missing Content-Security-Policy meta", "base.html", "policy"))
+        elif scan.policy != _guard.policy:
+            findings.append(Finding(0, f"Content-Security-Policy differs from {headers.SETTING}",
+                                    scan.policy, "policy"))
+        if scan.referrer != headers.REFERRER_POLICY:
+            findings.append(Finding(0, "referrer policy is not no-referrer", scan.referrer or "missing",
+                                    "policy"))
+    own = _guard.pages.get(os.path.normpath(page))
+    report.add_output(findings, page, output, html, own, report.sources)
+
+
+def output_name(file: Path, output: Path) -> str:
+    """An output file as the editor knows it: under output/, not the build's temporary folder.
+
+    tools/build.py builds into ``<output>.tmp-<pid>`` and renames it on success.
+    """
+    folder = re.sub(r"\.tmp-\d+$", "", output.name)
+    return display_path(output.with_name(folder) / file.relative_to(output))
+
+
+def read_sources(root: str | Path, ignore: list[str], suffixes=MARKDOWN_EXTENSIONS) -> dict[str, str]:
+    """Every file with these suffixes under root, by display path (hidden and ignored ones skipped)."""
+    found = {}
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(files):
+            relative = os.path.relpath(os.path.join(folder, name), root)
+            if not name.endswith(suffixes) or name.startswith(".") \
+                    or any(fnmatch.fnmatch(relative, pattern) for pattern in ignore):
+                continue
+            with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
+                found[display_path(os.path.join(folder, name))] = handle.read()
+    return found
+
+
+class Report:
+    """Findings in sources and output, each placed in the file to fix, once."""
+
+    def __init__(self, sources: dict[str, str], source_findings: dict[str, list[SourceFinding]],
+                 allow: list[AllowEntry]) -> None:
+        self.sources = sources
+        self.allow = allow
+        self.found: set[Problem] = set()
+        self.wording: dict[tuple[str, int, str], set[str]] = defaultdict(set)
+        self.raw_lines: set[tuple[str, int]] = set()  # lines with unsafe raw HTML
+        self.raw_rules: set[str] = set()
+        for path, findings in source_findings.items():
+            for finding in findings:
+                self.found.add(Problem(path, finding.line, finding.rule, finding.value))
+                self.raw_lines.add((path, finding.line))
+                self.raw_rules.add(finding.rule)
+
+    def add_output(self, findings: list[Finding], file: Path, output: Path, text: str,
+                   own: str | None, sources: dict[str, str]) -> None:
+        for finding in findings:
+            if finding.kind in ALLOWABLE and any(entry.allows(finding.value) for entry in self.allow):
+                continue
+            if finding.kind == "unsafe" and finding.rule in self.raw_rules:
+                continue  # the Markdown source is already reported, with its line
+            places = self.place(finding, own, sources)
+            if finding.kind == "resource" and any(place in self.raw_lines for place in places):
+                continue  # e.g. the src of a raw <script> already reported
+            if not places:
+                places = [(output_name(file, output), line_in_output(finding, text))]
+            for path, line in places:
+                if finding.kind == "wording":
+                    self.wording[(path, line, finding.rule)].add(finding.value)
+                else:
+                    self.found.add(Problem(path, line, finding.rule, finding.value))
+
+    def place(self, finding: Finding, own: str | None,
+              sources: dict[str, str]) -> list[tuple[str, int]]:
+        """Every (source, line) holding the finding: the page's own source first, else any source."""
+        if not finding.needle:
+            return []
+        if own in sources:
+            lines = lines_with(finding, sources[own])
+            if lines:
+                return [(own, line) for line in lines]
+        return [(path, line) for path, text in sources.items() if path != own
+                for line in lines_with(finding, text)]
+
+    def problems(self) -> list[Problem]:
+        """Sorted; the wording found on one line is one problem quoting every phrase once."""
+        merged = []
+        for (path, line, rule), values in self.wording.items():
+            text = self.sources.get(path, "")
+            written = text.splitlines()[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+            phrases: dict[str, str] = {}
+            for value in sorted(values):  # the spelling of the source line wins
+                if value.lower() not in phrases or value in written:
+                    phrases[value.lower()] = value
+            merged.append(Problem(path, line, rule, ", ".join(
+                f'"{phrases[key]}"' for key in sorted(phrases))))
+        return sorted([*self.found, *merged])
+
+
+def lines_with(finding: Finding, text: str) -> list[int]:
+    """Lines of a source where the finding's URL or phrase appears."""
+    if finding.kind == "wording":
+        # Markdown may put white space, emphasis or inline HTML between the words.
+        words = r"(?:[\s*_~`]|<[^>\n]*>)+".join(re.escape(word) for word in finding.needle.split())
+        label = re.compile(rf"^[^\w\n]*{words}[^\w\n]*$", re.I | re.M)
+        pattern = label if label.search(text) else re.compile(rf"\b{words}\b", re.I)
+        offsets = [m.start() for m in pattern.finditer(text)]
+    else:
+        needle = finding.needle
+        offsets = all_offsets(text, needle) or all_offsets(text, needle.replace("&", "&amp;"))
+        if not offsets and "?" in needle:
+            offsets = all_offsets(text, needle.split("?", 1)[0] + "?")
+    return sorted({text.count("\n", 0, offset) + 1 for offset in offsets})
+
+
+def all_offsets(text: str, needle: str) -> list[int]:
+    offsets, start = [], text.find(needle)
+    while needle and start >= 0:
+        offsets.append(start)
+        start = text.find(needle, start + 1)
+    return offsets
+
+
+def line_in_output(finding: Finding, text: str) -> int:
+    if finding.offset >= 0:
+        return text.count("\n", 0, finding.offset) + 1
+    body = text.find("<body")
+    first_word = finding.needle.split()[0] if finding.needle.split() else ""
+    match = re.compile(rf"\b{re.escape(first_word)}\b", re.I).search(text, max(body, 0))
+    return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -1,0 +1,43 @@
+"""schema.org FAQPage JSON-LD whose texts are the page's visible texts.
+
+Search engines reject FAQ markup that says something the page does not, so
+each Question's name is the question as shown and its acceptedAnswer text is
+the plain text of the answer as rendered (white space collapsed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from bs4 import BeautifulSoup
+
+# "</script>" or "<!--" inside a string would end or confuse the script
+# element; JSON allows these escapes anywhere in a string.
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def plain_text(html: str) -> str:
+    """The text a reader sees in ``html``, white space collapsed."""
+    return " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+
+
+def faq_page(entries: Iterable) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": " ".join(entry.title.split()),
+                "acceptedAnswer": {"@type": "Answer", "text": plain_text(entry.content)},
+            }
+            for entry in entries
+        ],
+    }
+
+
+def faq_page_json(entries: Iterable) -> str:
+    """FAQPage JSON-LD, safe to place inside ``<script type="application/ld+json">``."""
+    text = json.dumps(faq_page(entries), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(SCRIPT_SAFE)

@@ -1,0 +1,86 @@
+"""search_index: a lunr index of the rendered site, for the browser's lunr.js 2.3.9.
+
+At ``finalized`` it reads the HTML the build wrote (extract.py), builds the
+index with lunr.py through a pipeline identical to lunr.js's (pipeline.py),
+and writes search/index.json, search/docs.json and search/lunr.min.js
+(index.py). theme/static/js/search.js does the rest in the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from .extract import documents_in_site
+from .index import SNIPPET_LENGTH, TopicWords, copy_lunr, write_search_files
+
+logger = logging.getLogger(__name__)
+
+# The generators' shared context, kept from ``all_generators_finalized``:
+# ``finalized`` only gets the Pelican object, which does not hold it.
+_shared: dict = {}
+
+
+def remember_context(generators) -> None:
+    _shared["context"] = generators[0].context if generators else {}
+
+
+def topics_of(settings: dict) -> list[TopicWords]:
+    """Topics with their aliases: from topic_links when it ran, else from content/topics/*.md."""
+    topics = _shared.get("context", {}).get("topics")
+    if topics:
+        return [TopicWords(t.slug, t.title, list(getattr(t, "aliases", None) or []), t.url) for t in topics]
+    from pelican.readers import Readers
+
+    folder = Path(settings["PATH"]) / "topics"
+    if not folder.is_dir():
+        return []
+    reader = Readers(settings).readers.get("md")
+    found = []
+    for path in sorted(folder.glob("*.md")):
+        _, metadata = reader.read(str(path))
+        aliases = metadata.get("aliases") or []
+        if isinstance(aliases, str):
+            aliases = [a.strip() for a in aliases.split(",")]
+        slug, title = metadata.get("slug", path.stem), metadata.get("title", "")
+        found.append(TopicWords(str(slug), str(title), aliases, f"topics/{slug}/"))
+    return found
+
+
+def chapter_prefix(settings: dict) -> str:
+    """The folder chapters live in ("guide/"), from ARTICLE_URL = "guide/{slug}/"."""
+    return settings.get("ARTICLE_URL", "").split("{", 1)[0]
+
+
+def snippet_length(settings: dict) -> int:
+    length = settings.get("SEARCH_SNIPPET_LENGTH", SNIPPET_LENGTH)
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        logger.error("SEARCH_SNIPPET_LENGTH must be a number of characters (0 or more), not %r", length)
+        return SNIPPET_LENGTH
+    return length
+
+
+def write_search_index(pelican) -> None:
+    settings = pelican.settings
+    output = Path(pelican.output_path)
+    documents = documents_in_site(output, chapter_prefix(settings))
+    topics = topics_of(settings)
+    aliases = {topic.url: " ".join(topic.aliases) for topic in topics}
+    for document in documents:
+        if document.kind == "topic":
+            document.keywords = aliases.get(document.url, "")
+    sizes = write_search_files(output, documents, topics, snippet_length(settings))
+    copy_lunr(output)
+    logger.info(
+        "search_index: %d documents; index.json %d bytes, docs.json %d bytes",
+        len(documents),
+        sizes["index.json"],
+        sizes["docs.json"],
+    )
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(remember_context)
+    signals.finalized.connect(write_search_index)

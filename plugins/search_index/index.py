@@ -1,0 +1,229 @@
+"""Build the lunr index and the document store, and write them with lunr.js.
+
+Output, next to the search page:
+
+- ``search/index.json``: the lunr index (lunr.py, loadable by lunr.js 2.3.9);
+- ``search/docs.json``: ``{"docs": {ref: {title, url, kind, text, page?}},
+  "synonyms": {alias: [topic words]}}``, what results show and how the
+  browser widens a query with the words readers use for a topic;
+- ``search/lunr.min.js``, copied from node_modules: beside the index, so
+  search.js finds all three from the search form's action, wherever the
+  theme's own files end up (the assets plugin fingerprints them).
+
+Refs are short (a kind letter and a number: c12, f3, t40) because the index
+repeats them in every posting, and never look like integers, because
+JavaScript orders integer-like keys numerically and the two libraries would
+then break ties differently. Both files are compact JSON with sorted keys:
+the same site always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lunr import __TARGET_JS_VERSION__
+from lunr.stop_word_filter import WORDS as STOP_WORDS
+
+from .extract import SearchDocument
+from .pipeline import new_builder, stem, trim, words
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+LUNR_PACKAGE = ROOT / "node_modules" / "lunr"
+REF_PREFIX = {"chapter": "c", "faq": "f", "tip": "t", "topic": "o", "page": "p"}
+FIELDS = ["title", "text"]
+TITLE_BOOST = 10
+SCORE_DIGITS = 2
+SNIPPET_LENGTH = 240
+
+
+@dataclass
+class TopicWords:
+    """What synonyms need of a topic: its own words and the words readers use for it."""
+
+    slug: str
+    title: str
+    aliases: list[str] = field(default_factory=list)
+    url: str = ""
+
+
+def assign_refs(documents: Iterable[SearchDocument]) -> dict[str, SearchDocument]:
+    counters: dict[str, int] = {}
+    refs = {}
+    for document in documents:
+        number = counters.get(document.kind, 0)
+        counters[document.kind] = number + 1
+        refs[f"{REF_PREFIX[document.kind]}{number}"] = document
+    return refs
+
+
+def build_index(refs: dict[str, SearchDocument], digits: int | None = SCORE_DIGITS) -> dict:
+    """The serialised lunr index of the documents.
+
+    Three changes to what lunr.py writes: scores keep ``digits`` significant
+    digits (lunr writes three decimals, precision no ranking needs that costs
+    a fifth of the download); terms are numbered by falling document
+    frequency, so the commonest numbers are the shortest; and terms are
+    listed in JavaScript's sort order (UTF-16 code units, which differs from
+    Python's beyond U+FFFF), since lunr.js rebuilds its token set from this
+    list and refuses terms out of order.
+    """
+    if not refs:
+        return {
+            "version": __TARGET_JS_VERSION__,
+            "fields": FIELDS,
+            "fieldVectors": [],
+            "invertedIndex": [],
+            "pipeline": ["trimmer", "stemmer"],
+        }
+    builder = new_builder()
+    builder.ref("ref")
+    builder.field("title", boost=TITLE_BOOST, extractor=lambda doc: words(doc["title"]))
+    builder.field("text", extractor=lambda doc: words(doc["text"]))
+    for ref, document in refs.items():
+        text = f"{document.text} {document.keywords}" if document.keywords else document.text
+        builder.add({"ref": ref, "title": document.title, "text": text})
+    serialised = builder.build().serialize()
+    renumber_terms(serialised)
+    if digits:
+        for _, vector in serialised["fieldVectors"]:
+            vector[1::2] = [significant(score, digits) for score in vector[1::2]]
+    serialised["invertedIndex"].sort(key=lambda entry: entry[0].encode("utf-16-be"))
+    return serialised
+
+
+def renumber_terms(serialised: dict) -> None:
+    """Number terms by falling document frequency; vectors stay sorted by number."""
+    postings = serialised["invertedIndex"]
+
+    def frequency(entry) -> int:
+        return sum(len(docs) for field, docs in entry[1].items() if field != "_index")
+
+    ranked = sorted(postings, key=lambda entry: (-frequency(entry), entry[0]))
+    number = {entry[1]["_index"]: rank for rank, entry in enumerate(ranked)}
+    for _, posting in postings:
+        posting["_index"] = number[posting["_index"]]
+    for _, vector in serialised["fieldVectors"]:
+        pairs = sorted(zip((number[i] for i in vector[0::2]), vector[1::2]))
+        vector[:] = [value for pair in pairs for value in pair]
+
+
+def significant(value: float, digits: int) -> float | int:
+    if value == 0:
+        return 0
+    rounded = round(value, max(digits - 1 - math.floor(math.log10(abs(value))), 0))
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def synonyms(topics: Iterable[TopicWords]) -> dict[str, list[str]]:
+    """Alias -> the topic's own words it stands for.
+
+    "husband" -> ["partners"], "fight" -> ["conflict"], "debt" -> ["money",
+    "worries"]: the words of the topic's title, without stop words and without
+    words the alias already says; the slug's words when the title has none left
+    ("money" -> ["worries"] from "Money worries" is enough, the slug
+    "financial-stress" would pull in every page about stress). An alias is
+    keyed by the stems of its words, joined by a space ("fighting", "fights"
+    and "fight" are all "fight"), and search.js looks up the stems of the
+    reader's words, one, two and three at a time.
+    """
+    mapping: dict[str, list[str]] = {}
+    for topic in sorted(topics, key=lambda t: t.slug):
+        title_words = topic_words(topic.title)
+        slug_words = topic_words(topic.slug.replace("-", " "))
+        for alias in topic.aliases:
+            alias_words = words(alias)
+            said = {stem(word) for word in alias_words}
+            wanted = [word for key, word in title_words.items() if key not in said]
+            wanted = wanted or [word for key, word in slug_words.items() if key not in said]
+            if alias_words and wanted:
+                entry = mapping.setdefault(" ".join(stem(trim(word)) for word in alias_words), [])
+                entry.extend(word for word in wanted if word not in entry)
+    return dict(sorted(mapping.items()))
+
+
+def topic_words(text: str) -> dict[str, str]:
+    """Stem -> first word with that stem, stop words left out."""
+    found: dict[str, str] = {}
+    for word in words(text):
+        if word not in STOP_WORDS:
+            found.setdefault(stem(word), word)
+    return found
+
+
+def to_json(data) -> bytes:
+    return json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def excerpt(text: str, length: int) -> str:
+    """``text`` cut at a word boundary to at most ``length`` characters, with "…" when cut."""
+    if len(text) <= length:
+        return text
+    cut = text.rfind(" ", 0, length)
+    return text[: cut if cut > 0 else length].rstrip(" ,;:.") + "\u2026"
+
+
+def store_entry(document: SearchDocument, snippet_length: int) -> dict:
+    entry = {
+        "title": document.title,
+        "url": document.url,
+        "kind": document.kind,
+        "text": excerpt(document.text, snippet_length),
+    }
+    if document.page:
+        entry["page"] = document.page
+    return entry
+
+
+def write_search_files(
+    output: Path,
+    documents: list[SearchDocument],
+    topics: list[TopicWords],
+    snippet_length: int = SNIPPET_LENGTH,
+) -> dict:
+    """Write index.json and docs.json under output/search/; return their sizes in bytes.
+
+    The index holds every word; the store keeps the first ``snippet_length``
+    characters of each text, enough for a snippet and a fraction of the bytes.
+    """
+    refs = assign_refs(documents)
+    store = {
+        "docs": {ref: store_entry(document, snippet_length) for ref, document in refs.items()},
+        "synonyms": synonyms(topics),
+    }
+    folder = output / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for name, data in (("index.json", build_index(refs)), ("docs.json", store)):
+        payload = to_json(data)
+        (folder / name).write_bytes(payload)
+        sizes[name] = len(payload)
+    return sizes
+
+
+def copy_lunr(output: Path, package: Path = LUNR_PACKAGE) -> bool:
+    """Copy lunr.min.js from node_modules; log an error when it is missing or not 2.3.9."""
+    manifest = package / "package.json"
+    if not manifest.exists():
+        logger.error("search_index: lunr is not installed in %s: run `make deps` (npm ci)", package.parent)
+        return False
+    version = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+    if version != __TARGET_JS_VERSION__:
+        logger.error(
+            "search_index: node_modules has lunr %s, but the index is built for lunr.js %s "
+            "(pin it in package.json and run npm ci)",
+            version,
+            __TARGET_JS_VERSION__,
+        )
+        return False
+    target = output / "search" / "lunr.min.js"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(package / "lunr.min.js", target)
+    return True

@@ -1,0 +1,170 @@
+"""The deck: every tip card in the guide, collected from rendered chapters, and /tips/.
+
+Cards are read back from each chapter's rendered HTML (the extension already
+wrote them), so what the deck shows is exactly what the chapter shows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from markupsafe import Markup
+from pelican.generators import Generator
+
+from .extension import KINDS
+
+TIPS_URL = "tips/"
+TIPS_SAVE_AS = "tips/index.html"
+OTHER_TOPIC = ("other", "Other tips")
+
+
+@dataclass
+class TipCard:
+    id: str
+    title: str  # plain text
+    title_html: Markup  # the title's inline HTML (emphasis, smart quotes)
+    kind: str  # "tip", "try" or "caution"
+    kind_label: str  # "Tip", "Try this together", "Take care"
+    topics: list[str]  # the card's own topics, or its chapter's when it names none
+    chapter: object  # the Pelican Article the card is in
+    url: str  # "guide/<slug>/#<id>"
+
+    @property
+    def deck_id(self) -> str:
+        """An id unique on /tips/, where cards from every chapter meet."""
+        return f"{self.chapter.slug}--{self.id}"
+
+    @cached_property
+    def body_html(self) -> Markup:
+        """The card's body, ready to show on another page.
+
+        Read lazily from ``chapter.content``: Pelican resolves ``{filename}``
+        links there and caches the result on first access, which must wait
+        until every generator has read its content (templates are rendered
+        after that; the cards are collected before).
+        """
+        soup = BeautifulSoup(self.chapter.content, "html.parser")
+        card = soup.find("aside", id=self.id)
+        body = card.find(class_="tip-card__body") if card else None
+        siteurl = self.chapter.settings.get("SITEURL", "")
+        return portable(body, f"{siteurl}/{self.chapter.url}")
+
+
+@dataclass
+class TipGroup:
+    slug: str
+    title: str
+    cards: list[TipCard] = field(default_factory=list)
+
+
+def read_topics(content_path: str) -> dict[str, str]:
+    """Topic slug -> title, from the metadata blocks of ``<content>/topics/*.md``.
+
+    Read directly rather than through the topic plugin, because plugins do
+    not import each other and the Markdown extension needs the slugs before
+    any generator has run. The content model checks these files' metadata.
+    """
+    topics: dict[str, str] = {}
+    for path in sorted(Path(content_path, "topics").glob("*.md")):
+        metadata: dict[str, str] = {}
+        for line in path.read_text(encoding="utf-8-sig").splitlines():
+            if not line.strip():
+                break
+            key, colon, value = line.partition(":")
+            if colon:
+                metadata.setdefault(key.strip().lower(), value.strip())
+        if metadata.get("slug"):
+            topics[metadata["slug"]] = metadata.get("title") or metadata["slug"]
+    return topics
+
+
+def cards_in(chapter) -> list[TipCard]:
+    """The tip cards of one rendered chapter, in reading order.
+
+    Parses ``_content`` (the HTML before Pelican resolves links) rather than
+    ``content``, whose first access caches link resolution for good.
+    """
+    soup = BeautifulSoup(chapter._content, "html.parser")
+    cards = []
+    for aside in soup.select("aside.tip-card[id]"):
+        heading = aside.find("h3")
+        label = heading.find(class_="tip-card__kind")
+        label.find(class_="visually-hidden").decompose()
+        kind_label = label.get_text(strip=True)
+        label.decompose()
+        cards.append(TipCard(
+            id=aside["id"],
+            title=" ".join(heading.get_text().split()),
+            title_html=Markup(heading.decode_contents().strip()),
+            kind=aside.get("data-kind", ""),
+            kind_label=kind_label,
+            topics=aside.get("data-topics", "").split() or list(getattr(chapter, "topics", [])),
+            chapter=chapter,
+            url=f"{chapter.url}#{aside['id']}",
+        ))
+    return cards
+
+
+def portable(body, chapter_url: str) -> Markup:
+    """A card body that can be shown on another page: in-page links point back
+    to the chapter, and ids are dropped so they cannot clash there."""
+    if body is None:
+        return Markup("")
+    for link in body.find_all("a", href=True):
+        if link["href"].startswith("#"):
+            link["href"] = chapter_url + link["href"]
+    for element in body.find_all(id=True):
+        del element["id"]
+    return Markup(body.decode_contents().strip())
+
+
+def collect_cards(generator) -> None:
+    """article_generator_finalized: cards for each chapter and for the whole guide.
+
+    Drafts count only in a preview build (PREVIEW_DRAFTS), like everywhere else.
+    """
+    chapters = list(generator.articles)
+    if generator.settings.get("PREVIEW_DRAFTS"):
+        chapters += [draft for draft in generator.drafts if draft not in chapters]
+    chapters.sort(key=lambda chapter: (getattr(chapter, "order", 0), chapter.slug))
+    for draft in generator.drafts:
+        draft.tip_cards = cards_in(draft)
+    cards: list[TipCard] = []
+    for chapter in chapters:
+        chapter.tip_cards = cards_in(chapter)
+        cards.extend(chapter.tip_cards)
+    generator.context["tip_cards"] = cards
+    generator.context["tip_count"] = len(cards)
+
+
+def group_by_topic(cards: list[TipCard], topic_titles: dict[str, str]) -> list[TipGroup]:
+    """One group per topic, by topic title; each card once, under its first topic."""
+    groups: dict[str, TipGroup] = {}
+    for card in cards:
+        slug = card.topics[0] if card.topics else OTHER_TOPIC[0]
+        title = topic_titles.get(slug) or (OTHER_TOPIC[1] if slug == OTHER_TOPIC[0] else slug)
+        groups.setdefault(slug, TipGroup(slug, title)).cards.append(card)
+    return sorted(groups.values(), key=lambda g: (g.slug == OTHER_TOPIC[0], g.title.lower()))
+
+
+class TipsDeckGenerator(Generator):
+    """Writes /tips/ with the theme's tips.html, through Pelican's writer."""
+
+    def generate_output(self, writer) -> None:
+        cards = self.context.get("tip_cards", [])
+        groups = group_by_topic(cards, read_topics(self.settings["PATH"]))
+        writer.write_file(
+            TIPS_SAVE_AS, self.get_template("tips"), self.context,
+            relative_urls=self.settings["RELATIVE_URLS"], url=TIPS_URL, page_name="tips",
+            tip_groups=groups, tip_kinds=count_kinds(cards),
+        )
+
+
+def count_kinds(cards: list[TipCard]) -> list[tuple[str, int]]:
+    """(kind label, number of cards) for each kind in use, in the order of KINDS."""
+    counts = Counter(card.kind for card in cards)
+    return [(label, counts[kind]) for kind, label in KINDS.items() if counts[kind]]

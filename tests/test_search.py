@@ -1,0 +1,941 @@
+"""search_index and search.js: the index, its parity with lunr.js 2.3.9, and search in Chromium."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, SITES, run_axe, run_build
+
+sys.path.insert(0, str(ROOT / "plugins"))
+from search_index import index as search_files  # noqa: E402
+from search_index.extract import SearchDocument, documents_in_page, documents_in_site, page_kind  # noqa: E402
+from search_index.pipeline import load_index, stem, trim, words  # noqa: E402
+
+LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.js"
+QUERIES = json.loads((Path(__file__).parent / "search_queries.json").read_text(encoding="utf-8"))["queries"]
+# Words ending in a vowel and "y": lunr.py's own stemmer turns the "y" into "i", lunr.js does not.
+VOWEL_Y = [
+    "money",
+    "pay",
+    "buy",
+    "holiday",
+    "holidays",
+    "key",
+    "today",
+    "journey",
+    "day",
+    "play",
+    "stay",
+    "away",
+    "always",
+    "enjoy",
+    "employee",
+    "attorneys",
+    "convey",
+    "obey",
+    "guy",
+    "boy",
+    "toy",
+]
+STATUS = "form.search-form [role=status]"
+OPTIONS = "#site-search-listbox [role=option]"
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def node(script: str, data) -> object:
+    """Run ``script`` in Node.js with lunr.js loaded as ``lunr`` and ``data`` as ``input``."""
+    if shutil.which("node") is None:
+        pytest.fail("Node.js is needed to compare with lunr.js: install nodejs (see README)", pytrace=False)
+    if not LUNR_JS.exists():
+        pytest.fail("node_modules/lunr is missing: run `make test` (it runs npm ci)", pytrace=False)
+    program = (
+        f"const lunr = require({json.dumps(str(LUNR_JS))});\n"
+        "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+        f"const output = (() => {{ {script} }})();\n"
+        "process.stdout.write(JSON.stringify(output));\n"
+    )
+    result = subprocess.run(["node", "-e", program], input=json.dumps(data), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def guide_vocabulary() -> list[str]:
+    found: set[str] = set()
+    for path in (ROOT / "content").rglob("*.md"):
+        found.update(words(path.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def generated_words(count: int, seed: int = 7) -> list[str]:
+    """Strings made to reach the stemmer's corners: y after vowels, doubled letters, every suffix."""
+    rng = random.Random(seed)
+    suffixes = [
+        "ational",
+        "tional",
+        "enci",
+        "anci",
+        "izer",
+        "bli",
+        "alli",
+        "entli",
+        "eli",
+        "ousli",
+        "ization",
+        "ation",
+        "ator",
+        "alism",
+        "iveness",
+        "fulness",
+        "ousness",
+        "aliti",
+        "iviti",
+        "biliti",
+        "logi",
+        "icate",
+        "ative",
+        "alize",
+        "iciti",
+        "ical",
+        "ful",
+        "ness",
+        "al",
+        "ance",
+        "ence",
+        "er",
+        "ic",
+        "able",
+        "ible",
+        "ant",
+        "ement",
+        "ment",
+        "ent",
+        "ou",
+        "ism",
+        "ate",
+        "iti",
+        "ous",
+        "ive",
+        "ize",
+        "sion",
+        "tion",
+        "e",
+        "ll",
+        "y",
+        "ies",
+        "sses",
+        "s",
+        "eed",
+        "ed",
+        "ing",
+        "yed",
+        "ying",
+        "yy",
+    ]
+    found = set()
+    while len(found) < count:
+        alphabet = rng.choice(
+            ["aeiouybcdlmnrstwxz", "ayyeblst", "yeaio", "abcdefghijklmnopqrstuvwxyz0123456789"]
+        )
+        stem_ = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7)))
+        found.add(stem_ + (rng.choice(suffixes) if rng.random() < 0.6 else ""))
+    return sorted(word for word in found if word)
+
+
+def canonical(results) -> list[tuple[str, float]]:
+    """Results as (ref, score), ties (equal to 6 decimals) ordered by ref, as search.js orders them."""
+    pairs = [(r["ref"], r["score"]) for r in results]
+    return sorted(pairs, key=lambda pair: (-round(pair[1], 6), pair[0]))
+
+
+def assert_same_results(python, javascript, what: str) -> None:
+    ours, theirs = canonical(python), canonical(javascript)
+    assert [ref for ref, _ in ours] == [ref for ref, _ in theirs], what
+    for (ref, a), (_, b) in zip(ours, theirs):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-9), f"{what}: {ref}"
+
+
+def python_query(index, clauses: list[dict]):
+    """Replay search.js's clauses with lunr.py."""
+
+    def build(query) -> None:
+        for clause in clauses:
+            query.term(
+                clause["term"],
+                boost=clause["boost"],
+                use_pipeline=clause["usePipeline"],
+                wildcard=clause.get("wildcard", 0),
+                edit_distance=clause.get("editDistance", 0),
+                fields=clause.get("fields"),
+            )
+
+    return index.query(callback=build)
+
+
+class Serve:
+    """A built site on http://127.0.0.1:<free port>."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(QuietHandler, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory) -> Path:
+    """tests/sites/search_index-basic, built once for this module."""
+    result = run_build(SITES / "search_index-basic", tmp_path_factory.mktemp("search") / "output")
+    assert result.ok, result.log
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def basic_server(basic):
+    served = Serve(basic)
+    yield served.url
+    served.close()
+
+
+def store(output: Path) -> dict:
+    return json.loads((output / "search" / "docs.json").read_text(encoding="utf-8"))
+
+
+def index_of(output: Path) -> dict:
+    return json.loads((output / "search" / "index.json").read_text(encoding="utf-8"))
+
+
+def by_url(output: Path) -> dict[str, dict]:
+    return {doc["url"]: doc for doc in store(output)["docs"].values()}
+
+
+# -- the pipeline: the same as lunr.js, word for word -----------------------------------------------
+
+
+def test_lunr_py_alone_stems_vowel_y_words_differently_from_lunr_js():
+    """The bug the fix is for: without it the browser would never find "money"."""
+    from lunr.stemmer import porter_stemmer
+
+    theirs = node("return input.map(w => lunr.stemmer(new lunr.Token(w)).toString())", VOWEL_Y)
+    assert theirs[:3] == ["money", "pay", "buy"]
+    assert [porter_stemmer.stem(w) for w in VOWEL_Y[:3]] == ["monei", "pai", "bui"]
+
+
+def test_our_stemmer_gives_exactly_what_lunr_js_gives():
+    vocabulary = sorted(set(guide_vocabulary()) | set(VOWEL_Y) | set(generated_words(60000)))
+    theirs = node("return input.map(w => lunr.stemmer(new lunr.Token(w)).toString())", vocabulary)
+    different = [(w, stem(w), js) for w, js in zip(vocabulary, theirs) if stem(w) != js]
+    assert len(vocabulary) > 60000
+    assert different == [], f"{len(different)} words differ, e.g. {different[:10]}"
+
+
+def test_our_trimmer_and_stop_words_are_lunr_js_ones():
+    from lunr.stop_word_filter import WORDS
+
+    samples = [
+        "café",
+        "'hello'world!",
+        "__x__",
+        "naïve",
+        "—",
+        "don't",
+        "“quoted”",
+        "a:b",
+        "~fuzzy^2",
+        "*",
+        "-",
+        "x\n",
+        "élan",
+        "12.5%",
+        "ünïcödé",
+        "emoji😀",
+        "😀",
+        "",
+        "\\",
+        "tab\t",
+    ]
+    assert [trim(s) for s in samples] == node(
+        "return input.map(s => lunr.trimmer(new lunr.Token(s)).toString())", samples
+    )
+    candidates = sorted(set(WORDS) | set(guide_vocabulary()))
+    stopped = node("return input.filter(w => !lunr.stopWordFilter(new lunr.Token(w)))", candidates)
+    assert stopped == sorted(w for w in candidates if w in WORDS)
+
+
+def test_the_index_is_what_lunr_js_builds_from_the_same_words(basic):
+    """lunr.py with our pipeline and lunr.js with its own give the same terms, postings and scores."""
+    documents = documents_in_site(basic)
+    refs = search_files.assign_refs(documents)
+    python = search_files.build_index(refs, digits=None)
+    docs = [{"ref": ref, "title": words(doc.title), "text": words(doc.text)} for ref, doc in refs.items()]
+    javascript = node(
+        """
+        const idx = lunr(function () {
+          this.pipeline.reset(); this.searchPipeline.reset();
+          this.pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+          this.searchPipeline.add(lunr.trimmer, lunr.stemmer);
+          this.ref("ref"); this.field("title", {boost: 10}); this.field("text");
+          input.forEach(doc => this.add(doc));
+        });
+        return idx.toJSON();
+        """,
+        docs,
+    )
+    assert python["pipeline"] == javascript["pipeline"] == ["trimmer", "stemmer"]
+
+    def postings(serialised) -> dict:
+        return {
+            term: {field: sorted(p[field]) for field in ("title", "text")}
+            for term, p in serialised["invertedIndex"]
+        }
+
+    def vectors(serialised) -> dict:
+        names = {p["_index"]: term for term, p in serialised["invertedIndex"]}
+        return {
+            ref: {names[i]: score for i, score in zip(v[0::2], v[1::2])}
+            for ref, v in serialised["fieldVectors"]
+        }
+
+    assert postings(python) == postings(javascript)
+    ours, theirs = vectors(python), vectors(javascript)
+    assert ours.keys() == theirs.keys()
+    for field_ref, scores in ours.items():
+        assert scores.keys() == theirs[field_ref].keys(), field_ref
+        for term, score in scores.items():  # both round to 3 decimals, Python half-even, JS half-up
+            assert score == pytest.approx(theirs[field_ref][term], abs=0.0011), (field_ref, term)
+
+
+# -- what the build writes --------------------------------------------------------------------------
+
+
+def test_the_build_writes_a_compact_deterministic_index_and_store(basic, tmp_path):
+    for name in ("index.json", "docs.json"):
+        text = (basic / "search" / name).read_text(encoding="utf-8")
+        data = json.loads(text)
+        assert json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False) == text, name
+    again = run_build(SITES / "search_index-basic", tmp_path / "again")
+    assert again.ok, again.log
+    for name in ("index.json", "docs.json", "lunr.min.js"):
+        assert (again.output / "search" / name).read_bytes() == (basic / "search" / name).read_bytes(), name
+    assert (basic / "search" / "lunr.min.js").read_bytes() == (LUNR_JS.parent / "lunr.min.js").read_bytes()
+    assert index_of(basic)["version"] == "2.3.9"
+
+
+def test_chapters_are_split_into_sections_with_their_anchors(basic):
+    docs = by_url(basic)
+    opening = docs["guide/money-and-holidays/"]
+    assert opening["kind"] == "chapter" and opening["title"] == "Money, pay and holidays"
+    assert opening["text"].startswith("A chapter whose words end")  # the summary, then the opening
+    assert "Talk about money today" in opening["text"]
+    section = docs["guide/money-and-holidays/#when-pay-day-comes"]
+    assert section == {
+        "kind": "chapter",
+        "page": "Money, pay and holidays",
+        "title": "When pay day comes",
+        "text": "Decide together what to buy and what to save. Play fair and stay calm.",
+        "url": "guide/money-and-holidays/#when-pay-day-comes",
+    }
+    assert docs["guide/money-and-holidays/#a-monthly-money-date"]["title"] == "A monthly money date"
+
+
+def test_tip_cards_are_documents_of_their_own_and_left_out_of_their_section(basic):
+    docs = by_url(basic)
+    cards = [doc for doc in docs.values() if doc["kind"] == "tip"]
+    assert len(cards) == 1
+    card = cards[0]
+    assert card["url"].startswith("guide/money-and-holidays/#")
+    assert card["title"] == "Keep a shared budget list"
+    assert card["text"] == "Write down what you plan to buy this week, so neither of you is surprised."
+    assert card["page"] == "Money, pay and holidays"
+    anchor = card["url"].split("#")[1]
+    assert BeautifulSoup((basic / "guide/money-and-holidays/index.html").read_text(), "html.parser").find(
+        id=anchor
+    )
+    assert "Write down" not in docs["guide/money-and-holidays/#a-monthly-money-date"]["text"]
+
+
+def test_faq_entries_topics_and_pages_are_documents(basic):
+    docs = by_url(basic)
+    faq = docs["faq/#fighting-about-money"]
+    assert faq["kind"] == "faq" and faq["title"] == "We keep fighting about money. What can we do?"
+    assert faq["text"].startswith("Money fights are rarely just about money.")
+    topic = docs["topics/financial-stress/"]
+    assert topic["kind"] == "topic" and topic["title"] == "Money worries"
+    assert topic["text"] == "Money worries cover debt, bills and spending, a common source of tension."
+    assert docs["about/"]["kind"] == "page"
+
+
+def test_drafts_duplicates_and_utility_pages_are_not_indexed(basic):
+    docs = by_url(basic)
+    terms = {term for term, _ in index_of(basic)["invertedIndex"]}
+    assert "zanzibar" not in terms and "quokka" not in terms  # words only drafts use
+    assert not [url for url in docs if "unfinished" in url or "not-yet" in url]
+    for url in docs:
+        assert not url.startswith(("search/", "tips/", "drafts/", "assets/", "theme/")), url
+        assert not re.fullmatch(r"faq/[^#]+/", url), f"{url} duplicates faq/#..."
+        assert url not in ("", "topics/", "404.html"), url
+
+
+def test_synonyms_come_from_topic_aliases(basic):
+    synonyms = store(basic)["synonyms"]
+    assert synonyms["husband"] == ["partners"]
+    assert synonyms["debt"] == ["money", "worries"]
+    assert synonyms["money"] == ["worries"]  # never the word itself
+    assert synonyms[f"{stem('significant')} other"] == ["partners"]  # keyed by stems, phrases too
+    assert synonyms[stem("spending")] == ["money", "worries"]
+
+
+def test_topic_aliases_are_indexed_with_the_topic():
+    documents = [
+        SearchDocument(
+            "topics/partner/",
+            "Partners",
+            "topic",
+            "The person you share your life with.",
+            keywords="husband wife spouse",
+        )
+    ]
+    serialised = search_files.build_index(search_files.assign_refs(documents))
+    results = load_index(serialised).search("spouse")
+    assert [r["ref"] for r in results] == ["o0"]
+
+
+# -- reading the rendered HTML ----------------------------------------------------------------------
+
+CHAPTER = """<!doctype html><html><head><title>x</title><style>.secret { color: red }</style>
+<script>var hidden = "scriptword";</script></head><body>
+<header><nav><a href="/">Navword</a></nav><form><input></form></header>
+<main><article class="chapter"><header><h1>A   chapter
+title</h1><div class="lead"><p>The summary.</p></div></header>
+<nav class="toc"><h2 id="toc-title">In this chapter</h2></nav>
+<div class="prose"><p>Opening<br>words, un<em>believ</em>ably.</p>
+<script>alert("scriptword")</script><style>p{}</style>
+<noscript>noscriptword</noscript><template>templateword</template>
+<h2 id="use-i"><a class="headerlink" href="#use-i">¶</a>Use <em>“I”</em> statements</h2>
+<ul><li>One</li><li>Two</li></ul>
+<h3>No id here</h3><p>Still the same section.</p>
+<aside class="tip-card tip-card--try" id="tip-breathe" aria-labelledby="tip-breathe-title" data-kind="try">
+<h3 id="tip-breathe-title"><span class="tip-card__kind">Try this</span> Breathe first</h3>
+<div class="tip-card__body"><p>Three slow breaths.</p></div>
+<a class="tip-card__link" href="#tip-breathe" aria-label="Link to this card">#</a></aside>
+<p>After the card.</p><p hidden>hiddenword</p><span aria-hidden="true">ariahiddenword</span>
+<h3 id="later">Later</h3><p>Last words.</p></div></article></main>
+<footer>Footerword</footer></body></html>"""
+
+
+def test_sections_take_their_whole_heading_and_never_script_or_hidden_text():
+    soup = BeautifulSoup(CHAPTER, "html.parser")
+    documents = documents_in_page(soup, "guide/x/", "chapter")
+    assert [(d.url, d.title, d.kind) for d in documents] == [
+        ("guide/x/", "A chapter title", "chapter"),
+        ("guide/x/#use-i", "Use “I” statements", "chapter"),
+        ("guide/x/#later", "Later", "chapter"),
+        ("guide/x/#tip-breathe", "Breathe first", "tip"),
+    ]
+    assert documents[0].text == "The summary. Opening words, unbelievably."
+    assert documents[1].text == "One Two No id here Still the same section. After the card."
+    assert documents[3].text == "Three slow breaths."
+    assert documents[3].page == "A chapter title"
+    everything = " ".join(d.title + " " + d.text for d in documents)
+    for word in (
+        "scriptword",
+        "secret",
+        "noscriptword",
+        "templateword",
+        "hiddenword",
+        "ariahiddenword",
+        "Navword",
+        "Footerword",
+        "In this chapter",
+        "¶",
+    ):
+        assert word not in everything, word
+
+
+def test_faq_questions_come_from_details_elements_and_drafts_stay_out():
+    soup = BeautifulSoup(
+        """<main><h1>Questions and answers</h1><section>
+        <details class="faq-item" id="one"><summary><h3 class="faq-question">First?</h3></summary>
+        <div class="faq-answer"><div class="faq-answer-text"><p>Yes.</p></div>
+        <ul class="faq-links"><li><a href="/x/">Go deeper: X</a></li></ul></div></details>
+        <details class="faq-item" id="two"><summary>Second?</summary><p>No.</p>
+        <ul><li><a href="/y/">Related</a></li></ul></details>
+        <details class="faq-item" id="draft"><summary>Draft?</summary><div class="faq-answer">
+        <p class="draft-note">Draft</p><div class="faq-answer-text">Later.</div></div></details>
+        </section></main>""",
+        "html.parser",
+    )
+    documents = documents_in_page(soup, "faq/", "faq")
+    assert [(d.url, d.title, d.text) for d in documents] == [
+        ("faq/#one", "First?", "Yes."),
+        ("faq/#two", "Second?", "No."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "path, kind",
+    [
+        ("guide/trust/index.html", "chapter"),
+        ("faq/index.html", "faq"),
+        ("topics/trust/index.html", "topic"),
+        ("about/index.html", "page"),
+        ("index.html", None),
+        ("404.html", None),
+        ("search/index.html", None),
+        ("tips/index.html", None),
+        ("faq/what-is/index.html", None),
+        ("topics/index.html", None),
+        ("drafts/x/index.html", None),
+        ("drafts/pages/x/index.html", None),
+        ("guide/index.html", None),
+    ],
+)
+def test_which_pages_are_indexed(path, kind):
+    assert page_kind(path, "guide/") == kind
+
+
+def test_noindex_and_draft_banner_pages_are_skipped(tmp_path):
+    (tmp_path / "about").mkdir()
+    (tmp_path / "about" / "index.html").write_text(
+        '<html><head><meta name="robots" content="noindex"></head><body><main><h1>A</h1></main></body></html>'
+    )
+    (tmp_path / "help").mkdir()
+    (tmp_path / "help" / "index.html").write_text(
+        '<html><body><p class="draft-banner">Draft</p><main><h1>B</h1></main></body></html>'
+    )
+    (tmp_path / "privacy").mkdir()
+    (tmp_path / "privacy" / "index.html").write_text(
+        "<html><body><main><h1>C</h1><p>Text.</p></main></body></html>"
+    )
+    assert [d.url for d in documents_in_site(tmp_path)] == ["privacy/"]
+
+
+def test_missing_or_wrong_lunr_is_a_build_error(tmp_path, caplog):
+    assert not search_files.copy_lunr(tmp_path, package=tmp_path / "node_modules" / "lunr")
+    assert caplog.messages == [
+        f"search_index: lunr is not installed in {tmp_path / 'node_modules'}: run `make deps` (npm ci)"
+    ]
+    caplog.clear()
+    package = tmp_path / "lunr"
+    package.mkdir()
+    (package / "package.json").write_text('{"version": "2.3.8"}')
+    assert not search_files.copy_lunr(tmp_path, package=package)
+    assert caplog.messages == [
+        "search_index: node_modules has lunr 2.3.8, but the index is built for lunr.js "
+        "2.3.9 (pin it in package.json and run npm ci)"
+    ]
+    assert [r.levelname for r in caplog.records] == ["ERROR"]
+
+
+def test_snippets_are_cut_at_a_word_and_their_length_is_a_setting(caplog):
+    from search_index import snippet_length
+
+    assert search_files.excerpt("one two three", 8) == "one two\u2026"
+    assert search_files.excerpt("short", 8) == "short"
+    assert snippet_length({}) == 240
+    assert snippet_length({"SEARCH_SNIPPET_LENGTH": 100}) == 100
+    assert snippet_length({"SEARCH_SNIPPET_LENGTH": "long"}) == 240
+    assert caplog.messages == ["SEARCH_SNIPPET_LENGTH must be a number of characters (0 or more), not 'long'"]
+
+
+def test_an_empty_site_gets_an_empty_index_lunr_can_load(tmp_path):
+    sizes = search_files.write_search_files(tmp_path, [], [])
+    assert sizes["index.json"] > 0
+    assert load_index(index_of(tmp_path)).search("anything") == []
+
+
+# -- lunr.js in Chromium finds what lunr.py finds ---------------------------------------------------
+
+LOAD_INDEX = """async (queries) => {
+  await closerSearch.load();
+  const idx = lunr.Index.load(await (await fetch('/search/index.json')).json());
+  return queries.map(q => idx.search(q).map(r => ({ref: r.ref, score: r.score})));
+}"""
+
+
+def test_lunr_js_in_chromium_finds_what_lunr_py_finds(basic, basic_server, open_page):
+    queries = VOWEL_Y + ["budget", "listening", "attention", "partner", "fighting", "money pay", "calm fair"]
+    watched = open_page(basic_server + "/")
+    javascript = watched.page.evaluate(LOAD_INDEX, queries)
+    index = load_index(index_of(basic))
+    for query, theirs in zip(queries, javascript):
+        assert_same_results(index.search(query), theirs, query)
+    found = dict(zip(queries, javascript))
+    for word in ("money", "pay", "buy", "holiday", "key", "today", "journey", "play", "stay"):
+        assert found[word], f"lunr.js finds nothing for {word!r} in the Python-built index"
+    assert watched.page_errors == [] and watched.console_errors == []
+
+
+def test_search_js_queries_give_lunr_py_the_same_results(guide, server, open_page):
+    """Every reader query, as search.js builds it (prefix, typo, synonym clauses), in both engines."""
+    page = open_page(server + "/").page
+    texts = [q["q"] for q in QUERIES] + ["money", "pay", "buy", "holiday", "key", "today", "trust"]
+    javascript = page.evaluate(
+        """async (texts) => {
+          const out = [];
+          for (const text of texts) {
+            const clauses = await closerSearch.clauses(text, true);
+            out.push({clauses, results: await closerSearch.search(text, true)});
+          }
+          return out;
+        }""",
+        texts,
+    )
+    index = load_index(index_of(guide))
+    for text, theirs in zip(texts, javascript):
+        assert theirs["clauses"], text
+        assert_same_results(python_query(index, theirs["clauses"]), theirs["results"], text)
+
+
+# -- relevance: what readers type ---------------------------------------------------------------
+
+
+def shown_results(page, text: str) -> list[str]:
+    """Type into the header's box and return the dropdown's result URLs (relative to the site root)."""
+    page.fill("#site-search", text)
+    page.wait_for_function(
+        """([selector, text]) => {
+          const status = document.querySelector(selector).textContent;
+          const quoted = '\\u201c' + text + '\\u201d';
+          return status === 'No results for ' + quoted || status.endsWith(' for ' + quoted);
+        }""",
+        arg=[STATUS, text],
+    )
+    root = page.evaluate("new URL('../', document.querySelector('.search-form').action).href")
+    hrefs = page.eval_on_selector_all(
+        OPTIONS + ":not(.search-result--all)", "links => links.map(a => a.href)"
+    )
+    return [href[len(root) :] for href in hrefs]
+
+
+def found(url: str, expected: list[str]) -> bool:
+    return any(url == e or ("#" not in e and url.split("#")[0] == e) for e in expected)
+
+
+def test_reader_queries_find_their_page_in_the_top_three(server, open_page):
+    assert len(QUERIES) >= 40
+    watched = open_page(server + "/guide/building-trust/")
+    page = watched.page
+    page.focus("#site-search")
+    misses = []
+    for query in QUERIES:
+        top = shown_results(page, query["q"])[:3]
+        if not any(found(url, query["expect"]) for url in top):
+            misses.append(f"{query['q']!r}: got {top}, wanted one of {query['expect']}")
+    recall = 1 - len(misses) / len(QUERIES)
+    assert recall >= 0.9, f"recall@3 {recall:.0%}:\n" + "\n".join(misses)
+    assert watched.page_errors == [] and watched.console_errors == []
+
+
+# -- robustness ---------------------------------------------------------------------------------
+
+
+def random_inputs(count: int, seed: int = 2026) -> list[str]:
+    rng = random.Random(seed)
+    syntax = list(":^~*+-\\\"'") + ["title:", "~2", "^10", "+", "-", "*", "\\", "::", "**", "~", "^"]
+    emoji = ["😀", "👩‍❤️‍👨", "🏳️‍🌈", "🤗", "❤️", "👍🏽", "🇬🇧"]
+    markup = [
+        "<img src=x onerror=alert(1)>",
+        "<script>alert(1)</script>",
+        "</a><b>",
+        "&amp;",
+        "&lt;",
+        "<!--",
+        "javascript:alert(1)",
+        "${x}",
+        "{{x}}",
+        "%00",
+        "%s",
+        "\u202e",
+        "\u200b",
+        "\ufeff",
+    ]
+    letters = "abcdefghijklmnopqrstuvwxyzéüßçñ ЖжΣσς中文العربية"
+    words_ = [
+        "money",
+        "trust",
+        "husband",
+        "fight",
+        "fighting",
+        "hug",
+        "date",
+        "nite",
+        "the",
+        "a",
+        "constructor",
+        "__proto__",
+        "toString",
+        "hasOwnProperty",
+        "prototype",
+    ]
+    pieces = [syntax, emoji, markup, list(letters), words_, [" ", "  ", "\t", "\n"], list("0123456789")]
+    inputs = []
+    for number in range(count):
+        if number % 100 == 0:
+            inputs.append("".join(rng.choice(rng.choice(pieces)) for _ in range(rng.randint(1000, 5000))))
+        else:
+            parts = [rng.choice(rng.choice(pieces)) for _ in range(rng.randint(1, 12))]
+            inputs.append("".join(p if rng.random() < 0.5 else p + " " for p in parts))
+    return inputs
+
+
+def test_two_thousand_random_inputs_never_raise(server, open_page):
+    watched = open_page(server + "/guide/handling-conflict/")
+    page = watched.page
+    page.focus("#site-search")
+    inputs = random_inputs(2000)
+    shown = page.evaluate(
+        """async (inputs) => {
+          let shown = 0;
+          for (const text of inputs) {
+            await closerSearch.show(text);
+            shown += document.querySelectorAll('#site-search-listbox [role=option]').length;
+          }
+          return shown;
+        }""",
+        inputs,
+    )
+    assert shown > 0  # some of them matched something and were drawn
+    for text in inputs[1:60]:  # and some typed for real, key by key (no Enter, no Tab)
+        page.fill("#site-search", "")
+        page.keyboard.type(re.sub(r"\s", " ", text[:60]))
+    page.wait_for_timeout(300)
+    assert watched.page_errors == [] and watched.console_errors == []
+
+
+def test_markup_in_a_query_is_shown_as_text(server, open_page):
+    attack = "trust <img src=x onerror=alert(1)>"
+    dialogs = []
+    watched = open_page(server + "/search/?q=" + "trust%20%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+    page = watched.page
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.wait_for_selector("#search-results a")
+    assert page.text_content("#search-status").endswith(f"for \u201c{attack}\u201d")
+    page.focus("#site-search")
+    assert shown_results(page, attack)
+    assert page.text_content(STATUS).endswith(f"for \u201c{attack}\u201d")
+    assert (
+        page.eval_on_selector_all("img[src=x], #search-results img, .search-panel img", "n => n.length") == 0
+    )
+    assert page.eval_on_selector_all(
+        "#search-results mark", "marks => marks.every(m => m.children.length === 0)"
+    )
+    assert dialogs == [] and watched.page_errors == []
+
+
+# -- loading, keyboard, the search page -------------------------------------------------------------
+
+SEARCH_FILES = ("/search/index.json", "/search/docs.json", "/search/lunr.min.js")
+
+
+def fetched(page) -> list[str]:
+    return page.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
+
+
+def test_nothing_is_downloaded_until_the_search_box_gets_focus(server, open_page):
+    page = open_page(server + "/guide/active-listening/").page
+    page.wait_for_timeout(500)
+    assert not set(SEARCH_FILES) & set(fetched(page))
+    page.mouse.wheel(0, 800)
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(300)
+    assert not set(SEARCH_FILES) & set(fetched(page))
+    page.focus("#site-search")
+    page.wait_for_function("() => window.lunr !== undefined")
+    page.wait_for_function(
+        "files => files.every(f => performance.getEntriesByType('resource').some(e => e.name.endsWith(f)))",
+        arg=list(SEARCH_FILES),
+    )
+
+
+def test_the_search_page_loads_the_index_without_focus(server, open_page):
+    page = open_page(server + "/search/").page
+    page.wait_for_function("() => window.lunr !== undefined")
+    assert set(SEARCH_FILES) <= set(fetched(page))
+
+
+def test_keyboard_slash_arrows_enter_and_escape(server, open_page):
+    page = open_page(server + "/guide/time-together/").page
+    box = page.locator("#site-search")
+    assert box.get_attribute("role") == "combobox"
+    assert box.get_attribute("aria-expanded") == "false"
+    assert box.get_attribute("aria-controls") == "site-search-listbox"
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search"
+    page.keyboard.type("trust")
+    page.wait_for_selector(OPTIONS)
+    assert box.get_attribute("aria-expanded") == "true"
+    assert page.locator(".search-panel").is_visible()
+    assert re.fullmatch(r"\d+ results? for \u201ctrust\u201d", page.text_content(STATUS))
+    assert page.get_attribute(STATUS, "aria-live") == "polite"
+    ids = page.eval_on_selector_all(OPTIONS, "options => options.map(o => o.id)")
+    assert box.get_attribute("aria-activedescendant") is None
+    page.keyboard.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == ids[0]
+    assert page.get_attribute(f"#{ids[0]}", "aria-selected") == "true"
+    page.keyboard.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == ids[1]
+    assert page.get_attribute(f"#{ids[0]}", "aria-selected") == "false"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert box.get_attribute("aria-activedescendant") == ids[-1]  # wraps to "See all results"
+    assert page.evaluate("document.activeElement.id") == "site-search"  # focus stays in the box
+    page.keyboard.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert not page.locator(".search-panel").is_visible()
+    assert box.get_attribute("aria-activedescendant") is None
+    assert box.input_value() == "trust"
+    page.keyboard.press("ArrowDown")
+    assert box.get_attribute("aria-expanded") == "true"
+    target = page.get_attribute(f"#{ids[0]}", "href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(target)
+    assert page.url == target
+
+
+def test_slash_types_a_slash_inside_the_box(server, open_page):
+    page = open_page(server + "/").page
+    page.focus("#site-search")
+    page.keyboard.type("24/7")
+    assert page.input_value("#site-search") == "24/7"
+
+
+def test_enter_without_a_chosen_result_opens_the_full_list(server, open_page):
+    page = open_page(server + "/guide/building-trust/").page
+    page.focus("#site-search")
+    page.keyboard.type("keep promises")
+    page.wait_for_selector(OPTIONS)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=keep+promises")
+    page.wait_for_selector("#search-results a")
+
+
+def test_the_search_page_lists_results_best_first_each_one_link(server, open_page):
+    page = open_page(server + "/search/?q=trust").page
+    page.wait_for_selector("#search-results a")
+    children = page.eval_on_selector_all("#search-results > *", "nodes => nodes.map(n => n.tagName)")
+    assert children and set(children) == {"A"}
+    expected = page.evaluate("closerSearch.search('trust', false)")
+    root = page.evaluate("new URL('../', document.querySelector('.search-form').action).href")
+    hrefs = page.eval_on_selector_all("#search-results > a", "links => links.map(a => a.href)")
+    assert hrefs == [root + hit["url"] for hit in expected[:50]]
+    first = page.locator("#search-results > a").first
+    assert first.locator(".search-result__kind").text_content() in {"Chapter", "FAQ", "Tip", "Topic", "Page"}
+    assert expected[0]["title"] in first.text_content()
+    assert page.eval_on_selector_all("#search-results mark", "m => m.map(x => x.textContent.toLowerCase())")
+    assert page.input_value("#site-search") == "trust"
+    assert re.fullmatch(r"\d+ results for \u201ctrust\u201d", page.text_content("#search-status"))
+    assert not page.locator("#search-none").is_visible()
+
+
+def test_searching_again_on_the_search_page_updates_the_address(server, open_page):
+    page = open_page(server + "/search/?q=trust").page
+    page.wait_for_selector("#search-results a")
+    page.focus("#site-search")
+    page.fill("#site-search", "money")
+    page.wait_for_selector(OPTIONS)
+    page.keyboard.press("Enter")  # no result chosen: the full list, on this page
+    page.wait_for_url("**/search/?q=money")
+    assert not page.locator(".search-panel").is_visible()
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('money')")
+    page.go_back()
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('trust')")
+    assert page.input_value("#site-search") == "trust"
+
+
+def test_no_results_offers_the_questions_and_topics(server, open_page):
+    page = open_page(server + "/search/?q=xylophone+zeppelin").page
+    page.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+    assert page.text_content("#search-status") == "No results for \u201cxylophone zeppelin\u201d."
+    assert page.eval_on_selector_all("#search-results > *", "n => n.length") == 0
+    assert page.locator("#search-none").is_visible()
+    links = page.eval_on_selector_all("#search-none a", "links => links.map(a => a.getAttribute('href'))")
+    assert links == ["#browse-questions", "#browse-topics"]
+    page.focus("#site-search")
+    page.fill("#site-search", "xylophone zeppelin")
+    page.wait_for_selector(".search-panel__note a")
+    assert page.locator(".search-panel__note").is_visible()
+
+
+def test_without_javascript_the_search_page_lists_every_question_and_topic(guide, server, browser):
+    faq = BeautifulSoup((guide / "faq" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    questions = sorted(
+        (d.find("summary").get_text(" ", strip=True) for d in faq.select("details[id]")), key=str.lower
+    )
+    topics = sorted(p.parent.name for p in (guide / "topics").glob("*/index.html"))
+    assert len(questions) >= 20 and len(topics) >= 20
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        outside = []
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(server)
+                else (outside.append(route.request.url), route.abort())
+            ),
+        )
+        page.goto(server + "/search/?q=money")
+        listed = page.eval_on_selector_all(
+            "#browse-questions + ul a", "links => links.map(a => a.textContent)"
+        )
+        assert sorted(listed, key=str.lower) == listed and sorted(listed) == sorted(questions)
+        hrefs = page.eval_on_selector_all(
+            "#browse-topics + ul a", "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert sorted(h.strip("/").split("/")[-1] for h in hrefs) == topics
+        names = page.eval_on_selector_all("#browse-topics + ul a", "links => links.map(a => a.textContent)")
+        assert names == sorted(names, key=str.lower)
+        assert page.locator("noscript").count() == 1
+        assert page.get_attribute("form.search-form", "action") == "/search/"
+        assert outside == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_with_results_and_the_dropdown_open(server, open_page, scheme):
+    page = open_page(server + "/search/?q=trust", color_scheme=scheme).page
+    page.wait_for_selector("#search-results a")
+    page.focus("#site-search")
+    page.fill("#site-search", "fighting about money")
+    page.wait_for_selector(OPTIONS)
+    page.keyboard.press("ArrowDown")
+    assert page.locator(".search-panel").is_visible()
+    assert run_axe(page) == []
+    page = open_page(server + "/guide/building-trust/", color_scheme=scheme, width=320).page
+    page.focus("#site-search")
+    page.keyboard.type("husband")
+    page.wait_for_selector(OPTIONS)
+    assert run_axe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_the_guide_index_is_small_enough_to_report(guide):
+    """Not a target (benchmarks are not tests): a sanity bound that catches an index gone wrong."""
+    raw = (guide / "search" / "index.json").read_bytes()
+    assert len(gzip.compress(raw)) < 200_000

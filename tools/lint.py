@@ -1,0 +1,119 @@
+"""Check all content without touching output/: `make lint`.
+
+    python tools/lint.py [--content content]
+
+Runs the real build (every plugin's own checks: metadata, topics, wiki links,
+tip cards, FAQ, ads and unsafe HTML, internal links) into a throw-away folder,
+drafts included, and adds the checks only an editor needs to hear about:
+readability per chapter (a warning below Flesch 60), FAQ answer length (60 to
+200 words) and images without alt text. Prints one
+`path:line: level: message` per problem, sorted; exits 1 on any error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import logging
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "plugins")]
+
+import build  # noqa: E402
+from content_model import model  # noqa: E402
+from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
+
+READABLE = 60
+FAQ_WORDS = (60, 200)
+IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)|<img\b(?P<attrs>[^>]*)>", re.I)
+
+
+class Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.lines: list[str] = []
+        self.errors = 0
+        self.formatter_ = build.EditorFormatter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+        self.lines.append(self.formatter_.format(record))
+
+
+def editor_checks(content: Path) -> list[tuple[str, int, str, str]]:
+    """Readability, FAQ answer length and alt text, straight from the Markdown."""
+    found = []
+    for path in sorted(content.rglob("*.md")):
+        kind = model.kind_of(str(path), str(content))
+        text = path.read_text(encoding="utf-8")
+        start = model.body_start(text)
+        body = "\n".join(text.splitlines()[start - 1:])
+        shown = os.path.relpath(path)
+        if kind and kind.name == "article":
+            score = flesch_reading_ease(prose_of_markdown(body))
+            if score < READABLE:
+                advice = "use shorter sentences and words"
+                message = f"reading ease {score:.0f} is below {READABLE}: {advice}"
+                found.append((shown, start, "warning", message))
+        if kind and kind.name == "faq":
+            words = len(prose_of_markdown(body).split())
+            if not FAQ_WORDS[0] <= words <= FAQ_WORDS[1]:
+                low, high = FAQ_WORDS
+                message = f"the answer has {words} words; keep it between {low} and {high}"
+                found.append((shown, start, "error", message))
+        for number, line in enumerate(text.splitlines(), 1):
+            for match in IMAGE.finditer(line):
+                attrs = match.group("attrs")
+                if attrs is not None and not re.search(r"\balt\s*=", attrs):
+                    found.append((shown, number, "error", "image without alt text (add alt=\"...\")"))
+                elif attrs is None and not match.group("alt").strip():
+                    found.append((shown, number, "error", "image without alt text: write it in ![...](...)"))
+    return found
+
+
+def sort_key(line: str) -> tuple:
+    match = re.match(r"^(.*?):(\d+): ", line)
+    return (0, match.group(1), int(match.group(2)), line) if match else (1, "", 0, line)
+
+
+def lint(content: Path) -> tuple[list[str], int]:
+    collector = Collector()
+    build.configure_logging()
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(collector)
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
+        try:
+            build.run_pelican((ROOT / "pelicanconf.py").resolve(), content, Path(tmp) / "out", drafts=True)
+        except Exception:
+            logging.getLogger("lint").exception("the build crashed")
+    lines = list(collector.lines)
+    errors = collector.errors
+    for path, line, level, message in editor_checks(content):
+        lines.append(f"{path}:{line}: {level}: {message}")
+        errors += level == "error"
+    return sorted(set(lines), key=sort_key), errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--content", type=Path, default=Path("content"))
+    args = parser.parse_args(argv)
+    lines, errors = lint(args.content)
+    for line in lines:
+        print(line)
+    warnings = len(lines) - errors
+    print(f"lint: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
