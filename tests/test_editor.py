@@ -116,3 +116,25 @@ def test_an_imported_draft_previews(content, tmp_path):
          "--output", str(tmp_path / "preview"), "--drafts"], cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_lint_reports_every_problem_once_sorted_with_path_and_line():
+    site = "tests/sites/lint-broken"
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "tools/lint.py", "--content", site],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    expected = (ROOT / "tests" / "sites" / "lint-broken.expected").read_text().splitlines()
+    located = [line for line in result.stdout.splitlines() if line.startswith(site)]
+    assert located == expected
+    assert located == sorted(located, key=lambda line: (line.split(":")[0], int(line.split(":")[1])))
+
+
+def test_lint_passes_the_guide_without_writing_output(tmp_path):
+    before = sorted(p.name for p in ROOT.iterdir())
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "tools/lint.py"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lint: 0 error(s)" in result.stderr
+    assert sorted(p.name for p in ROOT.iterdir()) == before

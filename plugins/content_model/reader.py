@@ -73,8 +73,10 @@ def normalise(kind: model.Kind, metadata: dict, settings: dict) -> dict:
         result["reviewed"] = stamp
         result.setdefault("date", stamp)
     elif kind.name in ("article", "faq"):
-        # Pelican skips a dated type without a date; the error is already logged.
-        result.setdefault("date", SafeDatetime(1970, 1, 1))
+        # The error is already logged; a placeholder date lets the rest of the
+        # build run (and report every other problem) instead of crashing.
+        result["reviewed"] = SafeDatetime(1970, 1, 1)
+        result.setdefault("date", result["reviewed"])
     if "sources" in result:
         result["sources"] = [render_inline(s) for s in str(result["sources"]).split(" ; ") if s.strip()]
     result["autolink"] = str(result.get("autolink", "yes")).strip().lower() not in ("no", "false", "off")
