@@ -174,7 +174,7 @@ def main() -> None:
     with_plugin, without = results["with"], results["without"]
     inside = sum(with_plugin["parts"].values())
     print(f"{args.chapters} chapters, {args.topics} topics, {args.questions} questions")
-    print("CPU seconds (process time: the machine's load does not count)")
+    print("CPU seconds (process time, so a busy machine counts less)")
     print(f"build with topic_links:    {with_plugin['total']:7.2f} s")
     print(f"build without topic_links: {without['total']:7.2f} s")
     print(f"difference:                {with_plugin['total'] - without['total']:7.2f} s")
