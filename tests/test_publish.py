@@ -395,9 +395,11 @@ def test_the_service_worker_is_keyed_by_a_build_hash(published):
         assert (output / path).is_file() or (output / path / "index.html").is_file(), url
     assert {"/", "/faq/", "/search/", "/offline/"} <= set(precache)
     assert [url for url in precache if url.endswith(".css")]
+    search = json.loads(re.search(r"SEARCH_URLS\s*=\s*(\[.*?\])", worker)[1])
+    assert not [url for url in precache if url.startswith("/search/") and url != "/search/"], \
+        "the search files are fetched when a reader first searches, never on the first visit"
     if "search_index" in enabled_plugins():
-        assert [url for url in precache if url.startswith("/search/") and url.endswith(".json")]
-        assert [url for url in precache if "lunr" in url]
+        assert {"/search/index.json", "/search/docs.json", "/search/lunr.min.js"} <= set(search)
     assert [p.relative_to(output).as_posix() for p in output.rglob("sw.js")] == ["sw.js"]
 
 
@@ -420,6 +422,11 @@ def test_a_reader_can_read_and_search_offline_after_one_visit(published, browser
         page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
         build = re.search(r'BUILD_HASH\s*=\s*"(\w+)"', (output / "sw.js").read_text(encoding="utf-8"))[1]
         assert page.evaluate("caches.keys()") == [f"closer-{build}"]
+        cached = page.evaluate("async () => (await (await caches.open((await caches.keys())[0])).keys())"
+                               ".map(r => new URL(r.url).pathname)")
+        assert "/guide/building-trust/" in cached
+        assert not [path for path in cached if path.startswith("/search/") and path != "/search/"], \
+            "the search index was downloaded before the reader searched"
         page.goto(f"{siteurl}/faq/", wait_until="load")
         searching = "search_index" in enabled_plugins()
         page.goto(f"{siteurl}/search/?q=trust", wait_until="load")
@@ -448,6 +455,27 @@ def test_a_reader_can_read_and_search_offline_after_one_visit(published, browser
         assert page.locator("h1").inner_text() == "You are offline"
         assert CountingHandler.requests[served:] == [], "offline, yet the server was asked"
         assert not errors
+    finally:
+        context.close()
+
+
+def test_a_reader_who_searched_under_an_older_build_gets_this_builds_search_files(published, browser):
+    output, siteurl = published
+    context = browser.new_context(service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto(f"{siteurl}/robots.txt")
+        page.evaluate("""async () => {
+            const old = await caches.open("closer-0000000000000000");
+            await old.put(location.origin + "/search/docs.json", new Response("{}"));
+        }""")
+        page.goto(f"{siteurl}/about/", wait_until="load")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
+        cached = page.evaluate("async () => (await (await caches.open((await caches.keys())[0])).keys())"
+                               ".map(r => new URL(r.url).pathname)")
+        assert {"/search/index.json", "/search/docs.json", "/search/lunr.min.js"} <= set(cached)
+        docs = page.evaluate("async () => (await (await caches.match('/search/docs.json')).json())")
+        assert docs["docs"], "the old build's copy was kept instead of this build's"
     finally:
         context.close()
 

@@ -22,6 +22,7 @@ from conftest import ROOT, SITES, run_axe, run_build
 sys.path.insert(0, str(ROOT / "plugins"))
 from search_index import index as search_files  # noqa: E402
 from search_index.extract import SearchDocument, documents_in_page, documents_in_site, page_kind  # noqa: E402
+from search_index.packing import pack, unpack  # noqa: E402
 from search_index.pipeline import load_index, stem, trim, words  # noqa: E402
 
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.js"
@@ -390,7 +391,7 @@ def test_faq_entries_topics_and_pages_are_documents(basic):
 
 def test_drafts_duplicates_and_utility_pages_are_not_indexed(basic):
     docs = by_url(basic)
-    terms = {term for term, _ in index_of(basic)["invertedIndex"]}
+    terms = set(index_of(basic)["terms"])
     assert "zanzibar" not in terms and "quokka" not in terms  # words only drafts use
     assert not [url for url in docs if "unfinished" in url or "not-yet" in url]
     for url in docs:
@@ -567,11 +568,28 @@ def test_an_empty_site_gets_an_empty_index_lunr_can_load(tmp_path):
     assert load_index(index_of(tmp_path)).search("anything") == []
 
 
+def test_the_packed_index_unpacks_to_exactly_what_lunr_py_serialised(basic):
+    serialised = json.loads(search_files.to_json(
+        search_files.build_index(search_files.assign_refs(documents_in_site(basic)))))
+    assert unpack(json.loads(search_files.to_json(pack(serialised)))) == serialised
+    written = index_of(basic)
+    assert "invertedIndex" not in written and written["terms"] and written["vectors"]
+    assert pack(unpack(written)) == written
+    assert len(search_files.to_json(written)) < 0.75 * len(search_files.to_json(unpack(written)))
+
+
+def test_unpack_leaves_an_unpacked_index_alone():
+    serialised = search_files.build_index(search_files.assign_refs(
+        [SearchDocument("a/", "Money talk", "chapter", "We pay the bills together.")]))
+    assert unpack(serialised) is serialised
+    assert unpack(pack(serialised)) == serialised
+
+
 # -- lunr.js in Chromium finds what lunr.py finds ---------------------------------------------------
 
 LOAD_INDEX = """async (queries) => {
   await closerSearch.load();
-  const idx = lunr.Index.load(await (await fetch('/search/index.json')).json());
+  const idx = lunr.Index.load(closerSearch.unpack(await (await fetch('/search/index.json')).json()));
   return queries.map(q => idx.search(q).map(r => ({ref: r.ref, score: r.score})));
 }"""
 
@@ -580,6 +598,9 @@ def test_lunr_js_in_chromium_finds_what_lunr_py_finds(basic, basic_server, open_
     queries = VOWEL_Y + ["budget", "listening", "attention", "partner", "fighting", "money pay", "calm fair"]
     watched = open_page(basic_server + "/")
     javascript = watched.page.evaluate(LOAD_INDEX, queries)
+    unpacked_by_js = watched.page.evaluate(
+        "async () => closerSearch.unpack(await (await fetch('/search/index.json')).json())")
+    assert unpacked_by_js == unpack(index_of(basic))
     index = load_index(index_of(basic))
     for query, theirs in zip(queries, javascript):
         assert_same_results(index.search(query), theirs, query)
@@ -773,7 +794,10 @@ def test_nothing_is_downloaded_until_the_search_box_gets_focus(server, open_page
 
 def test_the_search_page_loads_the_index_without_focus(server, open_page):
     page = open_page(server + "/search/").page
-    page.wait_for_function("() => window.lunr !== undefined")
+    page.wait_for_function(
+        "files => files.every(f => performance.getEntriesByType('resource').some(e => e.name.endsWith(f)))",
+        arg=list(SEARCH_FILES),
+    )
     assert set(SEARCH_FILES) <= set(fetched(page))
 
 

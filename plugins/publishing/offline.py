@@ -2,9 +2,12 @@
 
 Its source is ``theme/static/js/sw.js``. The build writes into it a hash of
 every byte of the finished site (the name of its cache, so each new build
-gets a fresh cache and the old ones are deleted) and the URLs to keep for
-offline use from the first visit: the CSS and JavaScript, the search index,
-the home page, /faq/, /search/ and the offline page.
+gets a fresh cache and the old ones are deleted), the URLs to keep for
+offline use from the first visit (the CSS and JavaScript, the home page,
+/faq/, /search/ and the offline page) and the search files. Those are left
+out of the first visit, as pages leave them until the search box is used (the
+worker caches them then); a worker that finds them in an older build's cache
+fetches this build's copies, so search keeps working offline after an update.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ logger = logging.getLogger(__name__)
 SERVICE_WORKER = "sw.js"
 BUILD_HASH_TOKEN = '"BUILD_HASH"'
 PRECACHE_TOKEN = "[/* PRECACHE_URLS */]"
+SEARCH_TOKEN = "[/* SEARCH_URLS */]"
+SEARCH_FOLDER = "search/"
 PRECACHED_PAGES = ("", "faq/", "search/", "offline/")
 PRECACHED_SUFFIXES = (".css", ".js", ".json")
 
@@ -40,24 +45,30 @@ def build_hash(output: Path) -> str:
 
 def precache_urls(output: Path, base: str) -> list[str]:
     pages = [page for page in PRECACHED_PAGES if (output / page / "index.html").is_file()]
-    files = [
-        p.relative_to(output).as_posix() for p in site_files(output)
-        if p.suffix in PRECACHED_SUFFIXES
-    ]
+    files = [path for path in asset_paths(output) if not path.startswith(SEARCH_FOLDER)]
     return [f"{base}/{path}" for path in [*pages, *files]]
+
+
+def search_urls(output: Path, base: str) -> list[str]:
+    return [f"{base}/{path}" for path in asset_paths(output) if path.startswith(SEARCH_FOLDER)]
+
+
+def asset_paths(output: Path) -> list[str]:
+    return [p.relative_to(output).as_posix() for p in site_files(output) if p.suffix in PRECACHED_SUFFIXES]
 
 
 def write_service_worker(pelican) -> None:
     output = Path(pelican.output_path)
     source = Path(pelican.settings["THEME"]) / "static" / "js" / SERVICE_WORKER
     text = source.read_text(encoding="utf-8")
-    for token in (BUILD_HASH_TOKEN, PRECACHE_TOKEN):
+    for token in (BUILD_HASH_TOKEN, PRECACHE_TOKEN, SEARCH_TOKEN):
         if token not in text:
             logger.error("%s: the service worker lost its placeholder %s", source, token)
             return
     base = urlparse(pelican.settings["SITEURL"]).path.rstrip("/")
     text = text.replace(BUILD_HASH_TOKEN, json.dumps(build_hash(output)))
     text = text.replace(PRECACHE_TOKEN, json.dumps(precache_urls(output, base)))
+    text = text.replace(SEARCH_TOKEN, json.dumps(search_urls(output, base)))
     if pelican.settings.get("ASSETS_MINIFY"):
         text = rjsmin.jsmin(text)
     for stray in output.rglob(SERVICE_WORKER):

@@ -135,11 +135,24 @@ def page_kind(relative: str, chapter_prefix: str) -> str | None:
     return None
 
 
-def indexable(soup: BeautifulSoup) -> bool:
-    robots = soup.find("meta", attrs={"name": "robots"})
-    if robots and "noindex" in robots.get("content", ""):
-        return False
-    return soup.select_one(".draft-banner") is None
+ROBOTS_NOINDEX = re.compile(r"<meta\s[^>]*name=[\"']?robots[\"']?[^>]*noindex", re.IGNORECASE)
+DRAFT_BANNER = re.compile(r"class=[\"']?[^\"'>]*\bdraft-banner\b")
+
+
+def indexable(html: str) -> bool:
+    """False for a page marked noindex or shown with a draft banner (a preview build)."""
+    return ROBOTS_NOINDEX.search(html) is None and DRAFT_BANNER.search(html) is None
+
+
+def main_part(html: str) -> str:
+    """The page's ``<main>`` element as a string, or the whole page when it has none.
+
+    Only the main element holds documents; parsing just that skips a third of
+    every page (head, header, navigation, footer).
+    """
+    start = html.find("<main")
+    end = html.rfind("</main>")
+    return html[start : end + len("</main>")] if start != -1 and end > start else html
 
 
 def documents_in_site(output: Path, chapter_prefix: str = "guide/") -> list[SearchDocument]:
@@ -150,9 +163,10 @@ def documents_in_site(output: Path, chapter_prefix: str = "guide/") -> list[Sear
         kind = page_kind(relative, chapter_prefix)
         if kind is None:
             continue
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        if not indexable(soup):
+        html = path.read_text(encoding="utf-8")
+        if not indexable(html):
             continue
+        soup = BeautifulSoup(main_part(html), "html.parser")
         url = relative[: -len("index.html")]
         documents.extend(documents_in_page(soup, url, kind))
     return documents

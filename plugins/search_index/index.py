@@ -2,7 +2,8 @@
 
 Output, next to the search page:
 
-- ``search/index.json``: the lunr index (lunr.py, loadable by lunr.js 2.3.9);
+- ``search/index.json``: the lunr index (lunr.py, loadable by lunr.js 2.3.9),
+  packed (packing.py: the inverted index is left for the browser to rebuild);
 - ``search/docs.json``: ``{"docs": {ref: {title, url, kind, text, page?}},
   "synonyms": {alias: [topic words]}}``, what results show and how the
   browser widens a query with the words readers use for a topic;
@@ -31,6 +32,7 @@ from lunr import __TARGET_JS_VERSION__
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from .extract import SearchDocument
+from .packing import pack, utf16_order
 from .pipeline import new_builder, stem, trim, words
 
 logger = logging.getLogger(__name__)
@@ -95,7 +97,7 @@ def build_index(refs: dict[str, SearchDocument], digits: int | None = SCORE_DIGI
     if digits:
         for _, vector in serialised["fieldVectors"]:
             vector[1::2] = [significant(score, digits) for score in vector[1::2]]
-    serialised["invertedIndex"].sort(key=lambda entry: entry[0].encode("utf-16-be"))
+    serialised["invertedIndex"].sort(key=lambda entry: utf16_order(entry[0]))
     return serialised
 
 
@@ -201,7 +203,7 @@ def write_search_files(
     folder = output / "search"
     folder.mkdir(parents=True, exist_ok=True)
     sizes = {}
-    for name, data in (("index.json", build_index(refs)), ("docs.json", store)):
+    for name, data in (("index.json", pack(build_index(refs))), ("docs.json", store)):
         payload = to_json(data)
         (folder / name).write_bytes(payload)
         sizes[name] = len(payload)

@@ -21,6 +21,7 @@ lower case, possessive "'s" dropped, other apostrophes removed (so "won't" and
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lunr.builder import Builder
 from lunr.index import Index
@@ -28,6 +29,8 @@ from lunr.pipeline import Pipeline
 from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
+
+from .packing import unpack
 
 APOSTROPHES = "'\u2018\u2019\u02bc"
 POSSESSIVE = re.compile(f"[{APOSTROPHES}]s(?![^\\W_])")
@@ -69,12 +72,14 @@ class LunrJsPorterStemmer(PorterStemmer):
 _porter = LunrJsPorterStemmer()
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
+    # A site repeats a few thousand words hundreds of thousands of times.
     return _porter.stem(word)
 
 
 def stemmer(token: Token, i=None, tokens=None) -> Token:
-    return token.update(_porter.stem)
+    return token.update(lambda string, metadata=None: stem(string))
 
 
 def trim(string: str, metadata=None) -> str:
@@ -112,8 +117,8 @@ def search_pipeline() -> Pipeline:
     return pipeline
 
 
-def load_index(serialised: dict | str) -> Index:
-    """A serialised index loaded by lunr.py with the same pipeline lunr.js uses."""
-    index = Index.load(serialised)
+def load_index(serialised: dict) -> Index:
+    """A serialised index (packed or not) loaded by lunr.py with the same pipeline lunr.js uses."""
+    index = Index.load(unpack(serialised))
     index.pipeline = search_pipeline()
     return index

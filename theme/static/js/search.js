@@ -62,6 +62,41 @@
     });
   }
 
+  // The index comes packed (plugins/search_index/packing.py): each document's
+  // field vectors, with term numbers as gaps, and the terms. Rebuild lunr's
+  // serialised form from them: the inverted index is the vectors inside out.
+  function unpack(packed) {
+    if (!packed.terms) return packed;
+    var fields = packed.fields;
+    var postings = packed.terms.map(function (term, number) {
+      var posting = { _index: number };
+      fields.forEach(function (field) { posting[field] = {}; });
+      return posting;
+    });
+    var fieldVectors = [];
+    packed.vectors.forEach(function (entry) {
+      var ref = entry[0];
+      fields.forEach(function (field, f) {
+        var gaps = entry[f + 1], vector = [], number = 0;
+        for (var i = 0; i + 1 < gaps.length; i += 2) {
+          number += gaps[i];
+          vector.push(number, gaps[i + 1]);
+          postings[number][field][ref] = {};
+        }
+        fieldVectors.push([field + "/" + ref, vector]);
+      });
+    });
+    var inverted = packed.terms.map(function (term, number) { return [term, postings[number]]; });
+    inverted.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
+    return {
+      version: packed.version,
+      fields: fields,
+      fieldVectors: fieldVectors,
+      invertedIndex: inverted,
+      pipeline: packed.pipeline
+    };
+  }
+
   function load() {
     if (!engine) {
       engine = Promise.all([
@@ -70,7 +105,7 @@
         getJSON(new URL("docs.json", SEARCH_URL).href)
       ]).then(function (parts) {
         return {
-          index: window.lunr.Index.load(parts[1]),
+          index: window.lunr.Index.load(unpack(parts[1])),
           docs: parts[2].docs,
           synonyms: parts[2].synonyms || {},
           size: Object.keys(parts[2].docs).length,
@@ -514,6 +549,7 @@
   // For tests and the benchmark: the same search the page runs.
   window.closerSearch = Object.freeze({
     load: load,
+    unpack: unpack,
     show: function (text) {  // fill the box and show its results at once, without the debounce
       input.value = text;
       return update();

@@ -1,16 +1,20 @@
 /* Closer's service worker: read and search offline what you have read before.
  *
  * The build serves this file at /sw.js with BUILD_HASH (it changes whenever
- * any file of the site changes) and PRECACHE_URLS (the CSS and JavaScript,
- * the search index, the home page, /faq/, /search/ and the offline page)
- * filled in. Pages: network first, so readers see the latest version, with
- * the saved copy when the network fails. Everything else: from the cache of
- * this build first (fingerprinted names never change content).
+ * any file of the site changes), PRECACHE_URLS (the CSS and JavaScript, the
+ * home page, /faq/, /search/ and the offline page) and SEARCH_URLS (the
+ * search index and lunr.js) filled in. Pages: network first, so readers see
+ * the latest version, with the saved copy when the network fails. Everything
+ * else: from the cache of this build first (fingerprinted names never change
+ * content). The search files are not fetched until the reader first searches
+ * (pages load them lazily; the worker keeps what they load); once a reader
+ * has searched, a new build's worker fetches its own copies at once.
  */
 "use strict";
 
 const BUILD_HASH = "BUILD_HASH";
 const PRECACHE_URLS = [/* PRECACHE_URLS */];
+const SEARCH_URLS = [/* SEARCH_URLS */];
 const PREFIX = "closer-";
 const CACHE = PREFIX + BUILD_HASH;
 const OFFLINE_URL = new URL("offline/", self.registration.scope).href;
@@ -50,13 +54,18 @@ self.addEventListener("activate", (event) => {
     /* Pages read under an older build are saved again for this one (the
      * old copy when offline), then the old caches go. */
     const kept = new Map();
+    const searchPaths = SEARCH_URLS.map((url) => new URL(url, self.location.origin).pathname);
+    let searched = false;
     for (const key of await caches.keys()) {
       if (!key.startsWith(PREFIX) || key === CACHE) continue;
       const old = await caches.open(key);
       for (const request of await old.keys()) {
         if (request.url.endsWith("/") || request.url.endsWith(".html")) kept.set(request.url, old);
+        if (searchPaths.includes(new URL(request.url).pathname)) searched = true;
       }
     }
+    /* A reader who searched under the old build keeps search offline. */
+    if (searched) await cache.addAll(SEARCH_URLS).catch(() => {});
     /* The page that installed this worker loaded before it was in control. */
     for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) {
       if (!kept.has(pageKey(client.url))) kept.set(pageKey(client.url), null);
