@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -38,7 +37,7 @@ class TipCard:
         """An id unique on /tips/, where cards from every chapter meet."""
         return f"{self.chapter.slug}--{self.id}"
 
-    @cached_property
+    @property
     def body_html(self) -> Markup:
         """The card's body, ready to show on another page.
 
@@ -47,11 +46,21 @@ class TipCard:
         until every generator has read its content (templates are rendered
         after that; the cards are collected before).
         """
-        soup = BeautifulSoup(self.chapter.content, "html.parser")
-        card = soup.find("aside", id=self.id)
-        body = card.find(class_="tip-card__body") if card else None
-        siteurl = self.chapter.settings.get("SITEURL", "")
-        return portable(body, f"{siteurl}/{self.chapter.url}")
+        return card_bodies(self.chapter).get(self.id, Markup(""))
+
+
+def card_bodies(chapter) -> dict[str, Markup]:
+    """Card id -> portable body HTML for every card of a chapter, parsed once per chapter."""
+    bodies = getattr(chapter, "_tip_card_bodies", None)
+    if bodies is None:
+        soup = BeautifulSoup(chapter.content, "html.parser")
+        siteurl = chapter.settings.get("SITEURL", "")
+        bodies = {
+            card["id"]: portable(card.find(class_="tip-card__body"), f"{siteurl}/{chapter.url}")
+            for card in soup.select("aside.tip-card[id]")
+        }
+        chapter._tip_card_bodies = bodies
+    return bodies
 
 
 @dataclass
