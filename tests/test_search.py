@@ -448,8 +448,7 @@ title</h1><div class="lead"><p>The summary.</p></div></header>
 
 
 def test_sections_take_their_whole_heading_and_never_script_or_hidden_text():
-    soup = BeautifulSoup(CHAPTER, "html.parser")
-    documents = documents_in_page(soup, "guide/x/", "chapter")
+    documents = documents_in_page(CHAPTER, "guide/x/", "chapter")
     assert [(d.url, d.title, d.kind) for d in documents] == [
         ("guide/x/", "A chapter title", "chapter"),
         ("guide/x/#use-i", "Use “I” statements", "chapter"),
@@ -477,7 +476,7 @@ def test_sections_take_their_whole_heading_and_never_script_or_hidden_text():
 
 
 def test_faq_questions_come_from_details_elements_and_drafts_stay_out():
-    soup = BeautifulSoup(
+    documents = documents_in_page(
         """<main><h1>Questions and answers</h1><section>
         <details class="faq-item" id="one"><summary><h3 class="faq-question">First?</h3></summary>
         <div class="faq-answer"><div class="faq-answer-text"><p>Yes.</p></div>
@@ -487,9 +486,9 @@ def test_faq_questions_come_from_details_elements_and_drafts_stay_out():
         <details class="faq-item" id="draft"><summary>Draft?</summary><div class="faq-answer">
         <p class="draft-note">Draft</p><div class="faq-answer-text">Later.</div></div></details>
         </section></main>""",
-        "html.parser",
+        "faq/",
+        "faq",
     )
-    documents = documents_in_page(soup, "faq/", "faq")
     assert [(d.url, d.title, d.text) for d in documents] == [
         ("faq/#one", "First?", "Yes."),
         ("faq/#two", "Second?", "No."),
