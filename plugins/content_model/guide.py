@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
+import lxml.html
 
 from .reader import display_path
 
@@ -66,12 +67,35 @@ def add_reading_aids(generator) -> None:
     for chapter in [*generator.articles, *generator.drafts]:
         # _content, not content: reading .content here would freeze intrasite links before
         # all generators have run (Pelican caches them on first read).
-        soup = BeautifulSoup(chapter._content, "html.parser")
-        words = len(soup.get_text(" ").split())
+        words, toc = reading_aids(chapter._content)
         chapter.word_count = words
         chapter.reading_minutes = max(1, math.ceil(words / speed))
-        chapter.toc = [
-            {"level": int(h.name[1]), "id": h["id"], "title": h.get_text(" ", strip=True)}
-            for h in soup.find_all(["h2", "h3"])
-            if h.get("id") and not h.find_parent(["aside", "section"])
-        ]
+        chapter.toc = toc
+
+
+def reading_aids(html: str) -> tuple[int, list[dict]]:
+    """The number of words in a chapter's HTML and its contents: h2/h3 with an id,
+    outside tip cards (asides) and sections. Only read, so lxml parses it."""
+    if not html.strip():
+        return 0, []
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    words = len(" ".join(strings(root)).split())
+    toc = [
+        {"level": int(h.tag[1]), "id": h.get("id"), "title":
+         " ".join(filter(None, map(str.strip, strings(h))))}
+        for h in root.iter("h2", "h3")
+        if h.get("id") and not any(a.tag in ("aside", "section") for a in h.iterancestors())
+    ]
+    return words, toc
+
+
+def strings(element) -> Iterator[str]:
+    """The text pieces of an element in document order, as BeautifulSoup's
+    get_text sees them (comments left out)."""
+    if element.text and isinstance(element.tag, str):
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from strings(child)
+        if child.tail:
+            yield child.tail

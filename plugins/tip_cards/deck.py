@@ -6,6 +6,7 @@ wrote them), so what the deck shows is exactly what the chapter shows.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,7 @@ def card_bodies(chapter) -> dict[str, Markup]:
     """Card id -> portable body HTML for every card of a chapter, parsed once per chapter."""
     bodies = getattr(chapter, "_tip_card_bodies", None)
     if bodies is None:
-        soup = BeautifulSoup(chapter.content, "html.parser")
+        soup = BeautifulSoup(card_html(chapter.content), "html.parser")
         siteurl = chapter.settings.get("SITEURL", "")
         bodies = {
             card["id"]: portable(card.find(class_="tip-card__body"), f"{siteurl}/{chapter.url}")
@@ -91,13 +92,25 @@ def read_topics(content_path: str) -> dict[str, str]:
     return topics
 
 
+CARD = re.compile(r"<aside\b[^>]*\btip-card\b.*?</aside>", re.DOTALL)
+
+
+def card_html(html: str) -> str:
+    """Just the tip cards of a chapter's HTML (cards hold no asides of their own).
+
+    Parsing only these, rather than the whole chapter, is what keeps the deck
+    cheap on a large guide.
+    """
+    return "".join(CARD.findall(html))
+
+
 def cards_in(chapter) -> list[TipCard]:
     """The tip cards of one rendered chapter, in reading order.
 
     Parses ``_content`` (the HTML before Pelican resolves links) rather than
     ``content``, whose first access caches link resolution for good.
     """
-    soup = BeautifulSoup(chapter._content, "html.parser")
+    soup = BeautifulSoup(card_html(chapter._content), "html.parser")
     cards = []
     for aside in soup.select("aside.tip-card[id]"):
         heading = aside.find("h3")
