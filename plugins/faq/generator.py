@@ -67,8 +67,14 @@ class FaqGenerator(CachingGenerator):
         # Chapters were read by the articles generator, which runs first.
         chapters = self.context.get("chapters", self.context.get("articles", []))
         self.link_chapters(chapters)
+        # Only entries sharing a topic can be related: look at those, not at every entry.
+        by_topic: dict[str, list[FaqEntry]] = {}
         for entry in self.entries:
-            entry.related_questions = related_questions(entry, self.entries)
+            for slug in entry.topics:
+                by_topic.setdefault(slug, []).append(entry)
+        for entry in self.entries:
+            sharing = {id(other): other for slug in entry.topics for other in by_topic[slug]}
+            entry.related_questions = related_questions(entry, sharing.values())
         self.topic_titles = read_topic_titles(Path(self.path) / TOPICS_FOLDER)
         self.groups = group_entries(self.entries, self.topic_titles, topic_ranks(chapters))
         self.context["faq_entries"] = self.entries
