@@ -67,8 +67,8 @@ deploy-gh-pages: published $(VENV)/.installed ## Commit OUTPUT to the gh-pages b
 deploy-s3: published $(VENV)/.installed ## Sync OUTPUT to BUCKET=name with the AWS CLI (types, encodings, caching)
 	$(PY) tools/deploy_s3.py --bucket "$(BUCKET)" --output $(OUTPUT) --aws "$(AWS)" $(if $(DRY_RUN),--dry-run)
 
-audit: deps ## Lighthouse (mobile) on key pages of a production build; fails below target
-	$(PY) tools/audit.py --content $(CONTENT)
+audit: deps ## Lighthouse (mobile) on key pages of a production build; fails below target (REPORTS=dir keeps the reports)
+	$(PY) tools/audit.py --content $(CONTENT) $(if $(REPORTS),--reports $(REPORTS))
 
 PAGEFIND_VERSION := 1.6.0
 
