@@ -56,3 +56,33 @@ def test_chapter_prints_without_navigation(server, open_page):
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".pager").is_visible()
     assert page.locator("h1").is_visible()
+
+
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 300);
+})"""
+
+
+def test_search_results_arrive_without_moving_the_page(server, open_page):
+    # search-page.js marks the page before it paints, and the results area keeps
+    # a screen free for the results, so the lists below do not jump down.
+    page = open_page(server + "/search/?q=trust", width=412, height=823).page
+    page.wait_for_selector("#search-results a")
+    assert page.evaluate("document.documentElement.classList.contains('search-has-query')")
+    assert page.evaluate(LAYOUT_SHIFT) == 0
+
+
+def test_search_page_without_results_shows_the_note_and_the_lists_at_once(server, open_page):
+    page = open_page(server + "/search/?q=xylophone+zeppelin", width=412, height=823).page
+    page.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+    note = page.locator("#search-none").bounding_box()
+    lists = page.locator("#search-browse").bounding_box()
+    assert note and note["y"] < 823 and lists["y"] < 823, "the note and the lists are on the first screen"
+    page = open_page(server + "/search/", width=412, height=823).page
+    assert not page.evaluate("document.documentElement.classList.contains('search-has-query')")
+    assert page.locator("#search-browse").bounding_box()["y"] < 823
+    assert page.evaluate(LAYOUT_SHIFT) == 0
