@@ -70,13 +70,10 @@ deploy-s3: published $(VENV)/.installed ## Sync OUTPUT to BUCKET=name with the A
 audit: deps ## Lighthouse (mobile) on key pages of a production build; fails below target (REPORTS=dir keeps the reports)
 	$(PY) tools/audit.py --content $(CONTENT) $(if $(REPORTS),--reports $(REPORTS))
 
-PAGEFIND_VERSION := 1.6.0
-
-bench: deps ## Benchmark (not a test): build time vs plain Pelican, scale, search, page weight
-	@# Pagefind is only a reference point for the benchmark. It is not in package.json because
-	@# its lock entry names binaries for every platform, which some registries do not carry.
-	test -x node_modules/.bin/pagefind || npm install --no-save --no-package-lock --ignore-scripts \
-	  --no-audit --no-fund --loglevel=error pagefind@$(PAGEFIND_VERSION)
+bench: deps ## Benchmark (not a test): build time vs plain Pelican, scale, search (with Pagefind), page weight
+	@# Pagefind, the search reference point, is installed by tools/search_bench.py into
+	@# node_modules/.cache/search-bench/ (pinned there): not in package.json, because its lock
+	@# entry names binaries for every platform, which some registries do not carry.
 	$(PY) tools/bench.py $(BENCH_ARGS)
 
 new-article: deps ## Start a chapter: make new-article TITLE="How to say sorry"

@@ -97,6 +97,10 @@
     };
   }
 
+  function nextTurn() {
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+  }
+
   function load() {
     if (!engine) {
       engine = Promise.all([
@@ -104,13 +108,21 @@
         getJSON(new URL("index.json", SEARCH_URL).href),
         getJSON(new URL("docs.json", SEARCH_URL).href)
       ]).then(function (parts) {
-        return {
-          index: window.lunr.Index.load(unpack(parts[1])),
-          docs: parts[2].docs,
-          synonyms: parts[2].synonyms || {},
-          size: Object.keys(parts[2].docs).length,
-          common: Object.create(null)
-        };
+        var store = parts[2];
+        // Unpacking and loading the index are each a long task on a phone:
+        // a turn of the event loop before each keeps the page responsive.
+        return nextTurn().then(function () {
+          var serialised = unpack(parts[1]);
+          return nextTurn().then(function () {
+            return {
+              index: window.lunr.Index.load(serialised),
+              docs: store.docs,
+              synonyms: store.synonyms || {},
+              size: Object.keys(store.docs).length,
+              common: Object.create(null)
+            };
+          });
+        });
       });
       engine.catch(function () { engine = null; });  // let the next attempt try again
     }
