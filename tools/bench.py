@@ -10,6 +10,8 @@ measured in this one run on this machine.
 - the same for 100 and 1,000 synthetic chapters (tools/synth.py), and the
   1,000/100 time ratio;
 - peak memory (max RSS) of each build;
+- where the time goes, plugin by plugin, on the largest synthetic guide
+  (tools/build_profile.py);
 - search figures from tools/search_bench.py when it exists (index size,
   focus-to-first-result, query latency, Pagefind on the same output);
 - page weight (HTML + CSS + JS, gzipped) of each page type.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import subprocess
 import sys
 import tempfile
@@ -120,6 +123,9 @@ def main() -> int:
             plain_time, plain_rss = best_of(runs, plain, content, work / "plain", work)
             builds.append((name, ours_time, plain_time, ours_rss, plain_rss))
             print(f"{name}: ours {ours_time:.2f} s / plain {plain_time:.2f} s", flush=True)
+        # Where the time goes, plugin by plugin, on the largest synthetic guide.
+        profiled_name, profiled_content = trees[-1]
+        profiled = build_profile(profiled_content)
         # The guide's output, for page weights and search.
         ours(ROOT / "content", work / "guide")
         weights = {kind: page_weight(work / "guide", rel) for kind, rel in PAGE_TYPES.items()}
@@ -139,6 +145,13 @@ def main() -> int:
         big, small = by_name["synthetic 1000 chapters"], by_name["synthetic 100 chapters"]
         lines += ["", f"1,000/100 chapter time ratio: ours {big[1] / small[1]:.1f}, "
                       f"plain Pelican {big[2] / small[2]:.1f} (linear growth is about 10)."]
+    lines += ["", f"## Where the time goes: {profiled_name}, CPU seconds by plugin", "",
+              "tools/build_profile.py: exclusive process time of each plugin's signal handlers and "
+              "generators; reading Markdown includes our Markdown extensions.", "",
+              "| part | CPU seconds | share |", "| --- | ---: | ---: |"]
+    for part, seconds in profiled["parts"].items():
+        lines.append(f"| {part} | {seconds:.2f} | {100 * seconds / profiled['total']:.1f}% |")
+    lines.append(f"| all | {profiled['total']:.2f} | 100% |")
     lines += ["", "## Page weight (HTML + CSS + JS, gzipped)", "", "| page type | bytes |", "| --- | ---: |"]
     for kind, weight in weights.items():
         lines.append(f"| {kind} | {'n/a' if weight is None else f'{weight:,}'} |")
@@ -148,6 +161,14 @@ def main() -> int:
     (ROOT / "bench" / "results.md").write_text(text)
     print(text)
     return 0
+
+
+def build_profile(content: Path) -> dict:
+    command = [sys.executable, str(ROOT / "tools" / "build_profile.py"), str(content), "--json"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        raise SystemExit(f"bench: profiling the build of {content} failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def run_search_bench(work: Path) -> list[str] | None:
