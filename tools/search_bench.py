@@ -203,17 +203,22 @@ def sizes(output: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-def first_result(browser, url: str, runs: int, slow: bool) -> float:
-    times = []
+def in_fresh_browsers(browser, page_url: str, script: str, runs: int, slow: bool) -> list:
+    """``script("trust")`` evaluated on ``page_url`` in ``runs`` fresh browsers (empty caches)."""
+    measured = []
     for _ in range(runs):
         context = browser.new_context(service_workers="block")
         page = context.new_page()
         if slow:
             throttle(context, page)
-        page.goto(url + "/", wait_until="load")
-        times.append(page.evaluate(FIRST_RESULT, "trust"))
+        page.goto(page_url, wait_until="load")
+        measured.append(page.evaluate(script, "trust"))
         context.close()
-    return statistics.median(times)
+    return measured
+
+
+def first_result(browser, url: str, runs: int, slow: bool) -> float:
+    return statistics.median(in_fresh_browsers(browser, url + "/", FIRST_RESULT, runs, slow))
 
 
 def latency(browser, url: str, texts: list[str], runs: int) -> dict[str, list[float]]:
@@ -303,15 +308,7 @@ def pagefind(browser, output: Path, work: Path, texts: list[str], runs: int) -> 
 
 def pagefind_first(browser, url: str, runs: int, slow: bool) -> dict:
     """Median time to Pagefind's first result in a fresh browser, and the bytes it fetched."""
-    measured = []
-    for _ in range(runs):
-        context = browser.new_context(service_workers="block")
-        page = context.new_page()
-        if slow:
-            throttle(context, page)
-        page.goto(url + "/pagefind-bench.html", wait_until="load")
-        measured.append(page.evaluate(PAGEFIND_FIRST, "trust"))
-        context.close()
+    measured = in_fresh_browsers(browser, url + "/pagefind-bench.html", PAGEFIND_FIRST, runs, slow)
     measured.sort(key=lambda m: m["elapsed"])
     return measured[len(measured) // 2]
 

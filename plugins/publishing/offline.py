@@ -43,18 +43,13 @@ def build_hash(output: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def precache_urls(output: Path, base: str) -> list[str]:
+def cached_urls(output: Path, base: str) -> tuple[list[str], list[str]]:
+    """The URLs to precache on the first visit, and the search files (kept on first search)."""
     pages = [page for page in PRECACHED_PAGES if (output / page / "index.html").is_file()]
-    files = [path for path in asset_paths(output) if not path.startswith(SEARCH_FOLDER)]
-    return [f"{base}/{path}" for path in [*pages, *files]]
-
-
-def search_urls(output: Path, base: str) -> list[str]:
-    return [f"{base}/{path}" for path in asset_paths(output) if path.startswith(SEARCH_FOLDER)]
-
-
-def asset_paths(output: Path) -> list[str]:
-    return [p.relative_to(output).as_posix() for p in site_files(output) if p.suffix in PRECACHED_SUFFIXES]
+    files = [p.relative_to(output).as_posix() for p in site_files(output) if p.suffix in PRECACHED_SUFFIXES]
+    search = [path for path in files if path.startswith(SEARCH_FOLDER)]
+    first_visit = [*pages, *(path for path in files if not path.startswith(SEARCH_FOLDER))]
+    return [f"{base}/{path}" for path in first_visit], [f"{base}/{path}" for path in search]
 
 
 def write_service_worker(pelican) -> None:
@@ -67,8 +62,9 @@ def write_service_worker(pelican) -> None:
             return
     base = urlparse(pelican.settings["SITEURL"]).path.rstrip("/")
     text = text.replace(BUILD_HASH_TOKEN, json.dumps(build_hash(output)))
-    text = text.replace(PRECACHE_TOKEN, json.dumps(precache_urls(output, base)))
-    text = text.replace(SEARCH_TOKEN, json.dumps(search_urls(output, base)))
+    precache, search = cached_urls(output, base)
+    text = text.replace(PRECACHE_TOKEN, json.dumps(precache))
+    text = text.replace(SEARCH_TOKEN, json.dumps(search))
     if pelican.settings.get("ASSETS_MINIFY"):
         text = rjsmin.jsmin(text)
     for stray in output.rglob(SERVICE_WORKER):

@@ -204,9 +204,7 @@ def documents_in_page(html: str, url: str, kind: str) -> list[SearchDocument]:
     if not part.strip():
         return []
     root = lxml.html.document_fromstring(part)
-    main = root.find(".//main")
-    if main is None:
-        main = root.find("body") if root.find("body") is not None else root
+    main = next((found for found in (root.find(".//main"), root.find("body")) if found is not None), root)
     if kind == "faq":
         return faq_documents(main, url)
     if kind == "topic":

@@ -30,19 +30,15 @@ def pack(serialised: dict) -> dict:
     terms = [""] * len(serialised["invertedIndex"])
     for term, posting in serialised["invertedIndex"]:
         terms[posting["_index"]] = term
-    by_ref: dict[str, dict[str, list]] = {}
-    order: list[str] = []
+    by_ref: dict[str, dict[str, list]] = {}  # in the order lunr listed the documents
     for field_ref, vector in serialised["fieldVectors"]:
         field, ref = field_ref.split("/", 1)
-        if ref not in by_ref:
-            by_ref[ref] = {}
-            order.append(ref)
-        by_ref[ref][field] = vector
+        by_ref.setdefault(ref, {})[field] = vector
     vectors = []
-    for ref in order:
+    for ref, by_field in by_ref.items():
         entry: list = [ref]
         for field in fields:
-            vector, gaps, previous = by_ref[ref].get(field, []), [], 0
+            vector, gaps, previous = by_field.get(field, []), [], 0
             for number, score in zip(vector[0::2], vector[1::2]):
                 gaps += [number - previous, score]
                 previous = number

@@ -78,8 +78,12 @@ def stem(word: str) -> str:
     return _porter.stem(word)
 
 
+def _stem_string(string: str, metadata=None) -> str:
+    return stem(string)
+
+
 def stemmer(token: Token, i=None, tokens=None) -> Token:
-    return token.update(lambda string, metadata=None: stem(string))
+    return token.update(_stem_string)
 
 
 def trim(string: str, metadata=None) -> str:
