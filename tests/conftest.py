@@ -168,8 +168,24 @@ def run_axe(page, rules=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
     ]
 
 
+def redirect_pages(output: Path, prefix: str = "") -> list[Path]:
+    """The pages that only send an old address on (plugins/redirects), from ``_redirects``
+    (whose paths start with ``prefix``, SITEURL's own path, when it has one)."""
+    listing = output / "_redirects"
+    if not listing.is_file():
+        return []
+    found = []
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            old = line.split()[0].removeprefix(prefix).lstrip("/")
+            found.append(output / (old + "index.html" if old.endswith("/") or not old else old))
+    return sorted(found)
+
+
 def html_pages(output: Path) -> list[Path]:
-    return sorted(p for p in output.rglob("*.html"))
+    """Every page of the site, without the redirect pages (they are not pages to read)."""
+    redirects = set(redirect_pages(output))
+    return sorted(p for p in output.rglob("*.html") if p not in redirects)
 
 
 def page_url(output: Path, path: Path) -> str:
