@@ -47,8 +47,8 @@ test: deps ## Run every test (unit, whole-site, browser)
 lint: deps ## Check all content in seconds (no output written): path:line: level: message
 	$(PY) tools/lint.py --content $(CONTENT)
 
-publish: deps ## Production build with publishconf.py: make publish SITEURL=https://...
-	SITEURL="$(SITEURL)" $(PY) tools/build.py --settings publishconf.py --content $(CONTENT) --output $(OUTPUT)
+publish: deps ## Production build with publishconf.py: make publish SITEURL=https://... CONTACT=...
+	SITEURL="$(SITEURL)" CONTACT="$(CONTACT)" $(PY) tools/build.py --settings publishconf.py --content $(CONTENT) --output $(OUTPUT)
 
 # The deploy targets ship OUTPUT as `make publish` left it; they never build.
 CNAME ?= $(shell cat $(CONTENT)/extra/CNAME 2>/dev/null)

@@ -3,6 +3,8 @@
 publishconf.py imports everything here and overrides what production needs.
 """
 
+import os
+
 SITENAME = "Closer"
 SITESUBTITLE = "A plain, ad-free guide to emotional intimacy"
 SITEDESCRIPTION = (
@@ -32,7 +34,12 @@ THEME_STATIC_PATHS = []
 # namespace plugin, and some of those abort a build on a machine without their
 # external tools.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_model", "faq", "assets", "tip_cards", "topic_links", "ad_guard", "search_index"]
+# redirects comes before ad_guard and search_index: at `finalized` it writes the redirect
+# pages they then check (ad_guard) and skip as noindex (search_index).
+PLUGINS = [
+    "content_model", "faq", "assets", "tip_cards", "topic_links", "sources", "review", "redirects",
+    "ad_guard", "search_index",
+]
 
 # Pretty, stable, lower-case URLs (ARCHITECTURE.md).
 ARTICLE_URL = "guide/{slug}/"
@@ -74,6 +81,24 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+
+# Review policy (plugins/review, README "Review dates"): every chapter, FAQ entry and page
+# shows "Next review due" = Reviewed + this many months; `make lint` warns REVIEW_WARN_DAYS
+# ahead; a build with REVIEW_ENFORCE (publishconf.py) fails once one is overdue, judged on
+# SOURCE_DATE_EPOCH's date when set, else today's date (UTC).
+REVIEW_INTERVAL_MONTHS = 12
+REVIEW_WARN_DAYS = 30
+REVIEW_ENFORCE = False
+
+# Where "Report a problem with this page" goes: an email address (a mailto: link) or the
+# https:// address of a contact form. make publish needs a real one (publishconf.py); local
+# builds use $CONTACT, else this reserved example address, so the preview shows the link.
+CONTACT = os.environ.get("CONTACT", "").strip() or "editors@example.org"
+
+# The source registry (plugins/sources), relative to the content folder, and where an
+# ISBN links to (a library catalogue record of that edition).
+SOURCES_FILE = "data/sources.toml"
+SOURCES_ISBN_URL = "https://openlibrary.org/isbn/{isbn}"
 
 # Reading speed for "N min read", in words per minute.
 READING_SPEED = 220

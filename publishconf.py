@@ -18,6 +18,17 @@ if not SITEURL.startswith(("https://", "http://")):
     )
 RELATIVE_URLS = False
 
+# Where readers report a problem (plugins/review checks its form): required, like SITEURL.
+CONTACT = os.environ.get("CONTACT", "").strip()
+if not CONTACT:
+    raise SystemExit(
+        "publishconf.py: CONTACT is not set: the email address or https:// contact form where\n"
+        "readers report a problem with a page. Run, for example:\n"
+        "    make publish SITEURL=https://guide.example.org CONTACT=editors@guide.example.org"
+    )
+# A published page that is overdue for review fails the build (plugins/review).
+REVIEW_ENFORCE = True
+
 # Publishing (plugins/publishing, README "Publishing"): sitemap, feed, robots.txt,
 # minified and precompressed files, cache headers, offline reading.
 PLUGINS = [*PLUGINS, "pelican.plugins.sitemap", "publishing", "pelican.plugins.precompress"]  # noqa: F405

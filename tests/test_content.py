@@ -174,3 +174,25 @@ def test_no_run_of_eight_words_is_copied_from_the_seed_pages():
     assert tool.exists(), f"{tool} is missing: CI and developers keep shared/ beside the project"
     result = subprocess.run([sys.executable, str(tool), str(CONTENT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_every_registry_source_is_valid_and_cited_and_every_citation_is_registered():
+    """A source in the registry was verified to be cited: one nothing cites is dead weight
+    (make lint warns as you edit; here the guide as a whole must have none)."""
+    from sources.registry import cited_keys, parse_registry
+
+    registry = CONTENT / "data" / "sources.toml"
+    sources, problems = parse_registry(registry.read_text(encoding="utf-8"))
+    assert not problems, problems
+    cited = {}
+    for path, metadata, _ in [*ARTICLES.values(), *FAQ.values()]:
+        for key in cited_keys(metadata.get("sources")):
+            cited.setdefault(key, path.name)
+    assert set(cited) <= set(sources), f"not in the registry: {sorted(set(cited) - set(sources))}"
+    assert set(sources) <= set(cited), f"cited by nothing: {sorted(set(sources) - set(cited))}"
+    assert "gottman-silver-2015" in sources
+
+
+def test_every_chapter_faq_entry_and_page_has_a_reviewed_date():
+    for path, metadata, _ in [*ARTICLES.values(), *FAQ.values(), *PAGES.values()]:
+        assert model.parse_date(metadata.get("reviewed", "")), path.name

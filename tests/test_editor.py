@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SITES
+from conftest import ROOT, SITES, SITES_SOURCE_DATE_EPOCH
 
 
 def make(*args: str) -> subprocess.CompletedProcess:
@@ -123,6 +124,7 @@ def test_lint_reports_every_problem_once_sorted_with_path_and_line():
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "python"), "tools/lint.py", "--content", site],
         cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": SITES_SOURCE_DATE_EPOCH},  # fixed Reviewed dates
     )
     assert result.returncode == 1
     expected = (ROOT / "tests" / "sites" / "lint-broken.expected").read_text().splitlines()

@@ -30,6 +30,8 @@ ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
 TEXT_SUFFIXES = {".atom", ".css", ".html", ".js", ".json", ".svg", ".txt", ".webmanifest", ".xml"}
 NOT_IN_SITEMAP = ("/404.html", "/search/", "/offline/")
 EXAMPLE = "https://guide.example.org"
+# make publish needs CONTACT (plugins/review), like SITEURL.
+CONTACT = {"CONTACT": "editors@guide.example.org"}
 # Pages each plugin adds to the real guide (checked when the plugin is in PLUGINS).
 PLUGIN_PAGES = {
     "faq": ("/faq/", "/faq/husband-wont-open-up/"),
@@ -62,7 +64,8 @@ def published(tmp_path_factory):
     httpd = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(folder)))
     siteurl = f"http://127.0.0.1:{httpd.server_address[1]}"
-    result = run_build(ROOT / "content", folder, settings="publishconf.py", env={"SITEURL": siteurl})
+    result = run_build(ROOT / "content", folder, settings="publishconf.py",
+                       env={"SITEURL": siteurl, **CONTACT})
     assert result.ok, f"make publish fails:\n{result.log}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -76,7 +79,7 @@ def drafts_site(tmp_path_factory):
     """tests/sites/publishing-drafts (a draft chapter, FAQ entry and page) published."""
     folder = tmp_path_factory.mktemp("drafts") / "output"
     result = run_build(SITES / "publishing-drafts", folder, settings="publishconf.py",
-                       env={"SITEURL": EXAMPLE})
+                       env={"SITEURL": EXAMPLE, **CONTACT})
     assert result.ok, result.log
     return folder
 
@@ -364,7 +367,7 @@ def test_headers_file_has_a_cache_section_covering_the_whole_site(published):
 def test_two_builds_are_byte_for_byte_identical(tmp_path):
     for name in ("first", "second"):
         build = run_build(ROOT / "content", tmp_path / name, settings="publishconf.py",
-                          env={"SITEURL": EXAMPLE})
+                          env={"SITEURL": EXAMPLE, **CONTACT})
         assert build.ok, build.log
     first, second = snapshot(tmp_path / "first"), snapshot(tmp_path / "second")
     assert len(first) > 100
@@ -374,11 +377,13 @@ def test_two_builds_are_byte_for_byte_identical(tmp_path):
 
 
 def test_source_date_epoch_dates_the_pages_with_no_reviewed_date(tmp_path):
-    env = {"SITEURL": EXAMPLE, "SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
+    env = {"SITEURL": EXAMPLE, "SOURCE_DATE_EPOCH": "1767225600", **CONTACT}  # 2026-01-01
     result = run_build(SITES / "publishing-drafts", tmp_path / "out", settings="publishconf.py", env=env)
     assert result.ok, result.log
     entries = sitemap_entries(tmp_path / "out")
-    assert entries[f"{EXAMPLE}/about/"] == "2026-01-01"
+    # Pages carry Reviewed now; what has no date of its own or of what it links to gets the epoch.
+    assert entries[f"{EXAMPLE}/about/"] == "2026-01-05"
+    assert "2026-01-01" in entries.values()
     assert entries[f"{EXAMPLE}/guide/first-steps/"] == "2026-01-10"
 
 

@@ -6,7 +6,9 @@ Runs the real build (every plugin's own checks: metadata, topics, wiki links,
 tip cards, FAQ, ads and unsafe HTML, internal links) into a throw-away folder,
 drafts included, and adds the checks only an editor needs to hear about:
 readability per chapter (a warning below Flesch 60), FAQ answer length (60 to
-200 words) and images without alt text. Prints one
+200 words), images without alt text, reviews (a warning REVIEW_WARN_DAYS before
+a published chapter, FAQ entry or page is due, an error once it is overdue, as
+make publish would fail) and registry sources no file cites (a warning). Prints one
 `path:line: level: message` per problem, sorted; exits 1 on any error.
 """
 
@@ -28,6 +30,17 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "plugins")]
 import build  # noqa: E402
 from content_model import model  # noqa: E402
 from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
+from review.policy import (  # noqa: E402
+    REVIEW_INTERVAL_MONTHS,
+    REVIEW_WARN_DAYS,
+    build_today,
+    due_soon_message,
+    overdue_message,
+    review_status,
+)
+from sources.registry import cited_keys, parse_registry  # noqa: E402
+
+import pelicanconf  # noqa: E402
 
 READABLE = 60
 FAQ_WORDS = (60, 200)
@@ -78,6 +91,62 @@ def editor_checks(content: Path) -> list[tuple[str, int, str, str]]:
     return found
 
 
+def shown_path(path: Path) -> str:
+    """As the build prints it: relative to the working directory when inside it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def metadata_value(text: str, key: str) -> str:
+    """The value of ``key`` in the leading metadata block ("" when absent)."""
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        name, colon, value = line.partition(":")
+        if colon and name.strip().lower() == key:
+            return value.strip()
+    return ""
+
+
+def review_checks(content: Path, today=None) -> list[tuple[str, int, str, str]]:
+    """A warning when a review falls due soon, an error once it is overdue (published files only)."""
+    months = getattr(pelicanconf, "REVIEW_INTERVAL_MONTHS", REVIEW_INTERVAL_MONTHS)
+    warn_days = getattr(pelicanconf, "REVIEW_WARN_DAYS", REVIEW_WARN_DAYS)
+    today = today or build_today()
+    found = []
+    for path in sorted(content.rglob("*.md")):
+        kind = model.kind_of(str(path), str(content))
+        if not kind or kind.name not in ("article", "faq", "page"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        reviewed = model.parse_date(metadata_value(text, "reviewed"))
+        if reviewed is None or metadata_value(text, "status").lower() == "draft":
+            continue  # a missing or malformed date is the build's error already
+        status = review_status(reviewed, months, today)
+        line = model.metadata_lines(text).get("reviewed", 1)
+        if status.overdue:
+            found.append((shown_path(path), line, "error", overdue_message(status, months)))
+        elif status.due_soon(warn_days):
+            found.append((shown_path(path), line, "warning", due_soon_message(status)))
+    return found
+
+
+def unused_sources(content: Path) -> list[tuple[str, int, str, str]]:
+    """Registry entries no chapter or FAQ entry cites: verified, yet shown nowhere."""
+    registry = content / getattr(pelicanconf, "SOURCES_FILE", "data/sources.toml")
+    if not registry.is_file():
+        return []
+    sources, _ = parse_registry(registry.read_text(encoding="utf-8"))  # problems: the build reports them
+    cited = set()
+    for path in content.rglob("*.md"):
+        cited.update(cited_keys(metadata_value(path.read_text(encoding="utf-8"), "sources")))
+    return [
+        (shown_path(registry), source.line, "warning",
+         f'source "{key}" is not cited by any chapter or FAQ entry: cite it (Sources: {key}) or remove it')
+        for key, source in sorted(sources.items()) if key not in cited
+    ]
+
+
 def sort_key(line: str) -> tuple:
     match = re.match(r"^(.*?):(\d+): ", line)
     return (0, match.group(1), int(match.group(2)), line) if match else (1, "", 0, line)
@@ -97,7 +166,8 @@ def lint(content: Path) -> tuple[list[str], int]:
             logging.getLogger("lint").exception("the build crashed")
     lines = list(collector.lines)
     errors = collector.errors
-    for path, line, level, message in editor_checks(content):
+    for path, line, level, message in [*editor_checks(content), *review_checks(content),
+                                        *unused_sources(content)]:
         lines.append(f"{path}:{line}: {level}: {message}")
         errors += level == "error"
     return sorted(set(lines), key=sort_key), errors

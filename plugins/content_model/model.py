@@ -39,18 +39,18 @@ KINDS = {
             "article",
             "articles",
             ("title", "slug", "summary", "topics", "order", "part", "reviewed"),
-            ("related", "sources", "status", "autolink"),
-            ("topics", "related"),
+            ("related", "sources", "redirects", "status", "autolink"),
+            ("topics", "related", "sources"),
         ),
         Kind(
             "faq",
             "faq",
             ("title", "slug", "topics", "reviewed"),
-            ("related", "status"),
-            ("topics", "related"),
+            ("related", "sources", "redirects", "status"),
+            ("topics", "related", "sources"),
         ),
         Kind("topic", "topics", ("title", "slug", "aliases"), ("related",), ("aliases", "related")),
-        Kind("page", "pages", ("title", "slug"), ("status", "summary", "autolink")),
+        Kind("page", "pages", ("title", "slug", "reviewed"), ("status", "summary", "redirects", "autolink")),
     )
 }
 

@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 
-import markdown
 from markdown import Markdown
-from markupsafe import Markup
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, pelican_open
 
@@ -51,12 +48,6 @@ class GuideMarkdownReader(MarkdownReader):
         return content, metadata
 
 
-def render_inline(text: str) -> Markup:
-    """One line of Markdown (emphasis, links) as inline HTML."""
-    html = markdown.markdown(text.strip(), output_format="html5")
-    return Markup(re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.S))
-
-
 def normalise(kind: model.Kind, metadata: dict, settings: dict) -> dict:
     """Typed values for templates and plugins (the checks already ran)."""
     result = dict(metadata)
@@ -72,12 +63,10 @@ def normalise(kind: model.Kind, metadata: dict, settings: dict) -> dict:
         stamp = SafeDatetime(reviewed.year, reviewed.month, reviewed.day)
         result["reviewed"] = stamp
         result.setdefault("date", stamp)
-    elif kind.name in ("article", "faq"):
+    elif kind.name in ("article", "faq", "page"):
         # The error is already logged; a placeholder date lets the rest of the
         # build run (and report every other problem) instead of crashing.
         result["reviewed"] = SafeDatetime(1970, 1, 1)
         result.setdefault("date", result["reviewed"])
-    if "sources" in result:
-        result["sources"] = [render_inline(s) for s in str(result["sources"]).split(" ; ") if s.strip()]
     result["autolink"] = str(result.get("autolink", "yes")).strip().lower() not in ("no", "false", "off")
     return result
