@@ -6,7 +6,8 @@ Runs the real build (every plugin's own checks: metadata, topics, wiki links,
 tip cards, FAQ, ads and unsafe HTML, internal links) into a throw-away folder,
 drafts included, and adds the checks only an editor needs to hear about:
 readability per chapter (a warning below Flesch 60), FAQ answer length (60 to
-200 words) and images without alt text. Prints one
+200 words), images without alt text, and help lines whose "checked" date is
+older than the review policy (an error here, as in make publish). Prints one
 `path:line: level: message` per problem, sorted; exits 1 on any error.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import io
 import logging
 import os
@@ -28,6 +30,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "plugins")]
 import build  # noqa: E402
 from content_model import model  # noqa: E402
 from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
+from reader_safety.directory import DEFAULT_MAX_AGE_DAYS, DIRECTORY_FILE  # noqa: E402
+from reader_safety.directory import load as load_directory  # noqa: E402
 
 READABLE = 60
 FAQ_WORDS = (60, 200)
@@ -78,6 +82,21 @@ def editor_checks(content: Path) -> list[tuple[str, int, str, str]]:
     return found
 
 
+def stale_help_lines(content: Path) -> list[tuple[str, int, str, str]]:
+    """Help lines checked longer ago than the review policy: a notice in a local
+    build, an error here and in make publish (docs/editing.md, "The help directory")."""
+    path = content / DIRECTORY_FILE
+    if not path.is_file():
+        return []
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    max_age = settings.get("HELP_DIRECTORY_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
+    shown = os.path.relpath(path)
+    _, problems = load_directory(path, shown, datetime.date.today(), max_age)
+    return [(p.path, p.line, "error", p.message) for p in problems if p.level == "stale"]
+
+
 def sort_key(line: str) -> tuple:
     match = re.match(r"^(.*?):(\d+): ", line)
     return (0, match.group(1), int(match.group(2)), line) if match else (1, "", 0, line)
@@ -97,7 +116,7 @@ def lint(content: Path) -> tuple[list[str], int]:
             logging.getLogger("lint").exception("the build crashed")
     lines = list(collector.lines)
     errors = collector.errors
-    for path, line, level, message in editor_checks(content):
+    for path, line, level, message in editor_checks(content) + stale_help_lines(content):
         lines.append(f"{path}:{line}: {level}: {message}")
         errors += level == "error"
     return sorted(set(lines), key=sort_key), errors
