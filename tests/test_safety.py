@@ -106,7 +106,8 @@ def broken_site(site_copy, old: str, new: str) -> Path:
     ('hours = "24 hours, every day"\nurl = "https://www.example.org/talk"',
      'url = "https://www.example.org/talk"', "[talk-line]", 'missing "hours"'),
 ])
-def test_bad_help_lines_fail_with_the_line_and_leave_the_output(site_copy, tmp_path, old, new, needle, message):
+def test_bad_help_lines_fail_with_the_line_and_leave_the_output(site_copy, tmp_path, old, new, needle,
+                                                                message):
     output = tmp_path / "output"
     good = run_build(SITES / "safety-basic", output)
     assert good.ok, good.log
@@ -124,7 +125,8 @@ def test_bad_help_lines_fail_with_the_line_and_leave_the_output(site_copy, tmp_p
 def test_an_old_checked_date_fails_publish_and_lint_but_not_a_preview(site_copy, tmp_path):
     old_date = (datetime.date.today() - datetime.timedelta(days=400)).isoformat()
     content = broken_site(site_copy, "checked = 2026-11-30\ncheck", f"checked = {old_date}\ncheck")
-    number = line_of((content / "data" / "helplines.toml").read_text(encoding="utf-8"), f"checked = {old_date}")
+    data = (content / "data" / "helplines.toml").read_text(encoding="utf-8")
+    number = line_of(data, f"checked = {old_date}")
     preview = run_build(content, tmp_path / "preview")
     assert preview.ok, preview.log
     assert f"helplines.toml:{number}: " in preview.log and "days ago" in preview.log
@@ -188,7 +190,8 @@ def test_every_number_on_getting_help_is_a_tel_or_sms_link(guide):
                 assert dial(match.group()) in dial(link["href"]), (match.group(), link["href"])
                 numbers += 1
             else:
-                assert any(match.group() in name for name in names), f"{match.group()!r} is not a link: {node!r}"
+                named = any(match.group() in name for name in names)
+                assert named, f"{match.group()!r} is not a link: {node!r}"
     assert numbers >= len(found.lines)
 
 
@@ -226,7 +229,8 @@ def test_the_search_page_holds_the_crisis_box_above_the_results(guide):
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("safety") / "output"
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     siteurl = f"http://127.0.0.1:{httpd.server_address[1]}"
     result = run_build(ROOT / "content", folder, settings="publishconf.py", env={"SITEURL": siteurl})
     assert result.ok, result.log
@@ -245,8 +249,9 @@ def context_for(browser):
         context = browser.new_context(**options)
         contexts.append(context)
         # The neutral site, served locally: the tests never leave 127.0.0.1.
-        context.route(NEUTRAL + "**", lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<!doctype html><title>Weather</title><h1>Weather</h1>"))
+        weather = "<!doctype html><title>Weather</title><h1>Weather</h1>"
+        context.route(NEUTRAL + "**",
+                      lambda route: route.fulfill(status=200, content_type="text/html", body=weather))
         return context
 
     yield make
@@ -331,14 +336,14 @@ def cached_entries(page) -> list[dict]:
 def test_the_worker_never_keeps_a_sensitive_page_or_a_search(published, context_for):
     output, siteurl = published
     sensitive = sensitive_urls(output)
-    paths = {url.replace(siteurl, "") for url in sensitive}
+    paths = set(sensitive)  # site-root paths, like the worker's other URL lists
     assert {"/getting-help/", "/privacy/", "/guide/conflict-or-abuse/", "/tips/"} <= paths
     page = context_for(service_workers="allow").new_page()
     page.goto(f"{siteurl}/guide/time-together/", wait_until="load")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
     page.goto(f"{siteurl}/guide/building-trust/", wait_until="load")
-    for url in sensitive:
-        page.goto(url, wait_until="load")
+    for path in sensitive:
+        page.goto(siteurl + path, wait_until="load")
     page.goto(f"{siteurl}/search/?q=he+hit+me", wait_until="load")
     entries = cached_entries(page)
     kept = {entry["request"].replace(siteurl, "") for entry in entries}
