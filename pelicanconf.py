@@ -32,7 +32,9 @@ THEME_STATIC_PATHS = []
 # namespace plugin, and some of those abort a build on a machine without their
 # external tools.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_model", "faq", "assets", "tip_cards", "topic_links", "reader_safety", "ad_guard", "search_index"]
+PLUGINS = [
+    "content_model", "faq", "assets", "tip_cards", "topic_links", "reader_safety", "ad_guard", "search_index",
+]
 
 # Pretty, stable, lower-case URLs (ARCHITECTURE.md).
 ARTICLE_URL = "guide/{slug}/"
