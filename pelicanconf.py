@@ -38,6 +38,7 @@ PLUGIN_PATHS = ["plugins"]
 # pages they then check (ad_guard) and skip as noindex (search_index).
 PLUGINS = [
     "content_model", "faq", "assets", "tip_cards", "topic_links", "sources", "review", "redirects",
+    "reader_safety",
     "ad_guard", "search_index",
 ]
 
@@ -127,4 +128,20 @@ TOPIC_AUTOLINK_SKIP = [
     "partner", "partners", "patient", "phones", "play", "praise", "pressure", "promises", "rebuild",
     "repair", "routine", "row", "rows", "saving", "silly", "space", "spark", "spending", "stressed",
     "support", "supportive", "talk", "talking", "thank you", "thanks", "touch", "understanding",
+    # safety: words that also have everyday meanings in the guide's prose.
+    "violence", "violent", "abused",
 ]
+
+# Reader safety (plugins/reader_safety, docs/editing.md "The help directory").
+# Pages that carry the quick exit whatever they say, and topics whose pages and
+# whose chapters and questions are sensitive (quick exit, help box, never kept
+# offline). Sensitive: yes in a file's metadata, or a CAUTION card, does the same.
+QUICK_EXIT_PAGES = ["getting-help", "privacy"]
+SENSITIVE_TOPICS = ["safety", "trauma"]
+# Where the quick exit goes: a neutral page that loads fast (GOV.UK uses the same).
+QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
+# Help numbers change: each line of content/data/helplines.toml is re-checked against
+# the organisation's own page at least this often. An older "checked" date is an error
+# in make publish and make lint (publishconf.py), a notice in a local build.
+HELP_DIRECTORY_MAX_AGE_DAYS = 183
+HELP_DIRECTORY_ENFORCE_DATES = False

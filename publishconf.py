@@ -55,3 +55,6 @@ PRECOMPRESS_ZSTANDARD = False
 PRECOMPRESS_TEXT_EXTENSIONS = {
     ".atom", ".css", ".html", ".js", ".json", ".svg", ".txt", ".webmanifest", ".xml",
 }
+
+# A help line not re-checked within HELP_DIRECTORY_MAX_AGE_DAYS is not published.
+HELP_DIRECTORY_ENFORCE_DATES = True

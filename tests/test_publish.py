@@ -410,7 +410,8 @@ def test_the_service_worker_is_keyed_by_a_build_hash(published):
 
 def test_a_reader_can_read_and_search_offline_after_one_visit(published, browser):
     output, siteurl = published
-    chapter = f"{siteurl}/guide/building-trust/"
+    # A chapter with no CAUTION card: sensitive pages are never kept (tests/test_safety.py).
+    chapter = f"{siteurl}/guide/time-together/"
     context = browser.new_context(service_workers="allow")
     try:
         page = context.new_page()
@@ -429,7 +430,7 @@ def test_a_reader_can_read_and_search_offline_after_one_visit(published, browser
         assert page.evaluate("caches.keys()") == [f"closer-{build}"]
         cached = page.evaluate("async () => (await (await caches.open((await caches.keys())[0])).keys())"
                                ".map(r => new URL(r.url).pathname)")
-        assert "/guide/building-trust/" in cached
+        assert "/guide/time-together/" in cached
         assert not [path for path in cached if path.startswith("/search/") and path != "/search/"], \
             "the search index was downloaded before the reader searched"
         page.goto(f"{siteurl}/faq/", wait_until="load")
@@ -441,20 +442,20 @@ def test_a_reader_can_read_and_search_offline_after_one_visit(published, browser
         context.set_offline(True)
         served = len(CountingHandler.requests)
         page.goto(chapter, wait_until="load")
-        assert page.locator("h1").inner_text().startswith("Trust")
+        assert page.locator("h1").inner_text().startswith("Quality time")
         page.goto(f"{siteurl}/faq/", wait_until="load")
         assert page.locator(".faq-item").count() > 10
         page.goto(f"{siteurl}/about/", wait_until="load")
         assert page.locator("h1").inner_text() == "About this guide", "the page read under the old build"
-        page.goto(f"{siteurl}/search/?q=building+trust", wait_until="load")
+        page.goto(f"{siteurl}/search/?q=time+together", wait_until="load")
         assert page.locator("h1").inner_text() == "Search the guide"
         if searching:
-            result = page.locator("#search-results a[href*='/guide/building-trust/']").first
+            result = page.locator("#search-results a[href*='/guide/time-together/']").first
             result.wait_for(timeout=20000)
             result.click()
             page.wait_for_load_state("load")
             assert page.url.startswith(chapter)
-            assert page.locator("h1").inner_text().startswith("Trust")
+            assert page.locator("h1").inner_text().startswith("Quality time")
         # A page never visited: the offline page, not the browser's error.
         page.goto(f"{siteurl}/guide/couples-therapy/", wait_until="load")
         assert page.locator("h1").inner_text() == "You are offline"

@@ -8,7 +8,9 @@ drafts included, and adds the checks only an editor needs to hear about:
 readability per chapter (a warning below Flesch 60), FAQ answer length (60 to
 200 words), images without alt text, reviews (a warning REVIEW_WARN_DAYS before
 a published chapter, FAQ entry or page is due, an error once it is overdue, as
-make publish would fail) and registry sources no file cites (a warning). Prints one
+make publish would fail), registry sources no file cites (a warning) and help
+lines whose "checked" date is older than the review policy (an error here, as in
+make publish). Prints one
 `path:line: level: message` per problem, sorted; exits 1 on any error.
 """
 
@@ -30,6 +32,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "plugins")]
 import build  # noqa: E402
 from content_model import model  # noqa: E402
 from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
+from reader_safety.directory import DEFAULT_MAX_AGE_DAYS, DIRECTORY_FILE  # noqa: E402
+from reader_safety.directory import load as load_directory  # noqa: E402
 from review.policy import (  # noqa: E402
     REVIEW_INTERVAL_MONTHS,
     REVIEW_WARN_DAYS,
@@ -147,6 +151,21 @@ def unused_sources(content: Path) -> list[tuple[str, int, str, str]]:
     ]
 
 
+def stale_help_lines(content: Path) -> list[tuple[str, int, str, str]]:
+    """Help lines checked longer ago than the review policy: a notice in a local
+    build, an error here and in make publish (docs/editing.md, "The help directory")."""
+    path = content / DIRECTORY_FILE
+    if not path.is_file():
+        return []
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    max_age = settings.get("HELP_DIRECTORY_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
+    shown = os.path.relpath(path)
+    _, problems = load_directory(path, shown, build_today(), max_age)
+    return [(p.path, p.line, "error", p.message) for p in problems if p.level == "stale"]
+
+
 def sort_key(line: str) -> tuple:
     match = re.match(r"^(.*?):(\d+): ", line)
     return (0, match.group(1), int(match.group(2)), line) if match else (1, "", 0, line)
@@ -167,7 +186,7 @@ def lint(content: Path) -> tuple[list[str], int]:
     lines = list(collector.lines)
     errors = collector.errors
     for path, line, level, message in [*editor_checks(content), *review_checks(content),
-                                        *unused_sources(content)]:
+                                        *unused_sources(content), *stale_help_lines(content)]:
         lines.append(f"{path}:{line}: {level}: {message}")
         errors += level == "error"
     return sorted(set(lines), key=sort_key), errors

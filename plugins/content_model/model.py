@@ -39,18 +39,18 @@ KINDS = {
             "article",
             "articles",
             ("title", "slug", "summary", "topics", "order", "part", "reviewed"),
-            ("related", "sources", "redirects", "status", "autolink"),
+            ("related", "sources", "redirects", "status", "autolink", "sensitive"),
             ("topics", "related", "sources"),
         ),
         Kind(
             "faq",
             "faq",
             ("title", "slug", "topics", "reviewed"),
-            ("related", "sources", "redirects", "status"),
+            ("related", "sources", "redirects", "status", "sensitive"),
             ("topics", "related", "sources"),
         ),
         Kind("topic", "topics", ("title", "slug", "aliases"), ("related",), ("aliases", "related")),
-        Kind("page", "pages", ("title", "slug", "reviewed"), ("status", "summary", "redirects", "autolink")),
+        Kind("page", "pages", ("title", "slug", "reviewed"), ("status", "summary", "redirects", "autolink", "sensitive")),
     )
 }
 
@@ -147,6 +147,10 @@ def check(kind: Kind, path: str, text: str, metadata: dict, body_html: str) -> l
         value = str(metadata["reviewed"]).strip()
         if parse_date(value) is None:
             add("reviewed", f'Reviewed "{value}" is not a date in the form YYYY-MM-DD')
+    if "sensitive" in lines:
+        value = plain_text(metadata.get("sensitive")).lower()
+        if value not in ("yes", "no"):
+            add("sensitive", f'Sensitive must be "yes" or "no", not "{value}"')
     if kind.name == "article":
         order = str(metadata.get("order", "")).strip()
         if order and not (order.isdigit() and int(order) > 0):

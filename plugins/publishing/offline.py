@@ -18,6 +18,7 @@ import logging
 from pathlib import Path
 from urllib.parse import urlparse
 
+import lxml.html
 import rjsmin
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,9 @@ SERVICE_WORKER = "sw.js"
 BUILD_HASH_TOKEN = '"BUILD_HASH"'
 PRECACHE_TOKEN = "[/* PRECACHE_URLS */]"
 SEARCH_TOKEN = "[/* SEARCH_URLS */]"
+SENSITIVE_TOKEN = "[/* SENSITIVE_URLS */]"
+# Pages with this element (the quick exit, plugins/reader_safety) are never kept offline.
+SENSITIVE_MARK = "quick-exit"
 SEARCH_FOLDER = "search/"
 PRECACHED_PAGES = ("", "faq/", "search/", "offline/")
 PRECACHED_SUFFIXES = (".css", ".js", ".json")
@@ -52,18 +56,32 @@ def cached_urls(output: Path, base: str) -> tuple[list[str], list[str]]:
     return [f"{base}/{path}" for path in first_visit], [f"{base}/{path}" for path in search]
 
 
+def sensitive_urls(output: Path, base: str) -> list[str]:
+    """Every page that carries the quick exit: the worker never keeps them."""
+    urls = []
+    for path in sorted(output.rglob("*.html")):
+        if lxml.html.fromstring(path.read_bytes()).get_element_by_id(SENSITIVE_MARK, None) is None:
+            continue
+        relative = path.relative_to(output).as_posix()
+        urls.append(f"{base}/{relative.removesuffix('index.html')}")
+    return urls
+
+
 def write_service_worker(pelican) -> None:
     output = Path(pelican.output_path)
     source = Path(pelican.settings["THEME"]) / "static" / "js" / SERVICE_WORKER
     text = source.read_text(encoding="utf-8")
-    for token in (BUILD_HASH_TOKEN, PRECACHE_TOKEN, SEARCH_TOKEN):
+    for token in (BUILD_HASH_TOKEN, PRECACHE_TOKEN, SEARCH_TOKEN, SENSITIVE_TOKEN):
         if token not in text:
             logger.error("%s: the service worker lost its placeholder %s", source, token)
             return
     base = urlparse(pelican.settings["SITEURL"]).path.rstrip("/")
     text = text.replace(BUILD_HASH_TOKEN, json.dumps(build_hash(output)))
     precache, search = cached_urls(output, base)
+    sensitive = sensitive_urls(output, base)
+    precache = [url for url in precache if url not in sensitive]
     text = text.replace(PRECACHE_TOKEN, json.dumps(precache))
+    text = text.replace(SENSITIVE_TOKEN, json.dumps(sensitive))
     text = text.replace(SEARCH_TOKEN, json.dumps(search))
     if pelican.settings.get("ASSETS_MINIFY"):
         text = rjsmin.jsmin(text)

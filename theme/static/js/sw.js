@@ -15,9 +15,13 @@
 const BUILD_HASH = "BUILD_HASH";
 const PRECACHE_URLS = [/* PRECACHE_URLS */];
 const SEARCH_URLS = [/* SEARCH_URLS */];
+/* Pages that carry the quick exit (the build lists them): never kept on the
+ * device, so no one who checks it offline can tell they were read. */
+const SENSITIVE_URLS = [/* SENSITIVE_URLS */];
 const PREFIX = "closer-";
 const CACHE = PREFIX + BUILD_HASH;
 const OFFLINE_URL = new URL("offline/", self.registration.scope).href;
+const SEARCH_PAGE_PATHS = [new URL("search/", self.registration.scope).pathname];
 
 /* The saved copy of a page is keyed without its query and fragment:
  * /search/?q=trust and /search/ are the same page. */
@@ -28,8 +32,18 @@ function pageKey(url) {
   return key.href;
 }
 
+/* Whether a response may be kept: never a sensitive page, never an address
+ * with a query (a search: the saved copy would remember its words). */
+function mayKeep(url) {
+  const parsed = new URL(url);
+  if (parsed.search) return false;
+  const path = parsed.pathname.replace(/index\.html$/, "");
+  return !SENSITIVE_URLS.some((sensitive) => new URL(sensitive, self.location.origin).pathname === path);
+}
+
 /* Saves a fresh copy of a page; true when it could. */
 async function savePage(cache, url) {
+  if (!mayKeep(url)) return false;
   try {
     const response = await fetch(url, { credentials: "same-origin" });
     if (!response.ok) return false;
@@ -60,7 +74,7 @@ self.addEventListener("activate", (event) => {
       if (!key.startsWith(PREFIX) || key === CACHE) continue;
       const old = await caches.open(key);
       for (const request of await old.keys()) {
-        if (request.url.endsWith("/") || request.url.endsWith(".html")) kept.set(request.url, old);
+        if ((request.url.endsWith("/") || request.url.endsWith(".html")) && mayKeep(request.url)) kept.set(request.url, old);
         if (searchPaths.includes(new URL(request.url).pathname)) searched = true;
       }
     }
@@ -84,8 +98,11 @@ self.addEventListener("activate", (event) => {
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
-    const response = await fetch(request);
-    if (response.ok) await cache.put(pageKey(request.url), response.clone());
+    /* The search page is the same for every query: ask for it without the
+     * words, so they never leave the device (search runs in the page). */
+    const searching = new URL(request.url).search && SEARCH_PAGE_PATHS.includes(new URL(request.url).pathname);
+    const response = await fetch(searching ? pageKey(request.url) : request);
+    if (response.ok && mayKeep(request.url)) await cache.put(pageKey(request.url), response.clone());
     return response;
   } catch (error) {
     return (await cache.match(pageKey(request.url))) || (await cache.match(OFFLINE_URL)) || Response.error();
@@ -97,7 +114,7 @@ async function cacheFirst(request) {
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok && response.type === "basic") await cache.put(request, response.clone());
+  if (response.ok && response.type === "basic" && mayKeep(request.url)) await cache.put(request, response.clone());
   return response;
 }
 
