@@ -6,7 +6,8 @@ Runs the real build (every plugin's own checks: metadata, topics, wiki links,
 tip cards, FAQ, ads and unsafe HTML, internal links) into a throw-away folder,
 drafts included, and adds the checks only an editor needs to hear about:
 readability per chapter (a warning below Flesch 60), FAQ answer length (60 to
-200 words) and images without alt text. Prints one
+200 words), images without alt text, and advice said twice: any run of ten or
+more words two files share is an error naming both places (content_model/repetition.py). Prints one
 `path:line: level: message` per problem, sorted; exits 1 on any error.
 """
 
@@ -28,6 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "plugins")]
 import build  # noqa: E402
 from content_model import model  # noqa: E402
 from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
+from content_model.repetition import repeats_in  # noqa: E402
 
 READABLE = 60
 FAQ_WORDS = (60, 200)
@@ -75,7 +77,13 @@ def editor_checks(content: Path) -> list[tuple[str, int, str, str]]:
                     found.append((shown, number, "error", "image without alt text (add alt=\"...\")"))
                 elif attrs is None and not match.group("alt").strip():
                     found.append((shown, number, "error", "image without alt text: write it in ![...](...)"))
+    found.extend(repetition_checks(content))
     return found
+
+
+def repetition_checks(content: Path) -> list[tuple[str, int, str, str]]:
+    """One error per run of ten or more words two files share, naming both places."""
+    return [(r.first, r.first_line, "error", r.message()) for r in repeats_in(content)]
 
 
 def sort_key(line: str) -> tuple:
