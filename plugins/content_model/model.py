@@ -46,7 +46,7 @@ KINDS = {
             "faq",
             "faq",
             ("title", "slug", "topics", "reviewed"),
-            ("related", "status"),
+            ("related", "status", "redirects"),
             ("topics", "related"),
         ),
         Kind("topic", "topics", ("title", "slug", "aliases"), ("related",), ("aliases", "related")),
