@@ -50,7 +50,7 @@ KINDS = {
             ("topics", "related"),
         ),
         Kind("topic", "topics", ("title", "slug", "aliases"), ("related",), ("aliases", "related")),
-        Kind("page", "pages", ("title", "slug"), ("status", "summary", "autolink")),
+        Kind("page", "pages", ("title", "slug"), ("status", "summary", "autolink", "reviewed")),
     )
 }
 
