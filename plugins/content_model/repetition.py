@@ -34,7 +34,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 CODE_SPAN = re.compile(r"(`+).+?\1")
 COMMENT = re.compile(r"<!--.*?-->")
 WIKI = re.compile(r"\[\[[^\]]*\]\]")
-BREAK = "\x00"  # stands for a wiki link: never a word, and no shingle holding it is indexed
+BREAK = "\x00"  # stands for a wiki link: never a word, so no run goes through it
 LINK_TARGET = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 CARD_MARKER = re.compile(r"^\s*>\s*\[![A-Za-z]+\]")
 CARD_META = re.compile(r"^\s*>\s*Topics:", re.I)
@@ -95,20 +95,28 @@ def find_repeats(files: dict[str, str], run_words: int = RUN_WORDS) -> list[Repe
     names = sorted(files)
     words = [prose_words(files[name]) for name in names]
     tokens = [[word for word, _ in file_words] for file_words in words]
-    index: dict[int, list[tuple[int, int]]] = defaultdict(list)
+
+    # One pass over every shingle of the guide. Most shingles occur once, so the first
+    # place of each hash goes in `first` and only repeated hashes grow a list in `more`.
+    first: dict[int, tuple[int, int]] = {}
+    more: dict[int, list[tuple[int, int]]] = {}
     for number, file_tokens in enumerate(tokens):
-        breaks = [i for i, token in enumerate(file_tokens) if token == BREAK] + [len(file_tokens)]
-        upcoming = 0
-        for start in range(len(file_tokens) - run_words + 1):
-            while breaks[upcoming] < start:
-                upcoming += 1
-            if breaks[upcoming] < start + run_words:
-                continue
-            index[hash(tuple(file_tokens[start:start + run_words]))].append((number, start))
+        # A wiki link's BREAK is made unique to its place, so no shingle through it matches.
+        if BREAK in file_tokens:
+            file_tokens = [f"{BREAK}{number}:{i}" if token == BREAK else token
+                           for i, token in enumerate(file_tokens)]
+            tokens[number] = file_tokens
+        shingles = zip(*(file_tokens[i:] for i in range(run_words)))
+        for start, shingle in enumerate(shingles):
+            key = hash(shingle)
+            here = (number, start)
+            place = first.setdefault(key, here)
+            if place is not here:
+                more.setdefault(key, [place]).append(here)
 
     # (file a, file b, offset in b minus offset in a) -> starts in a of shared shingles
     diagonals: dict[tuple[int, int, int], set[int]] = defaultdict(set)
-    for places in index.values():
+    for places in more.values():
         if len({number for number, _ in places}) < 2:
             continue
         for i, (file_a, start_a) in enumerate(places):
