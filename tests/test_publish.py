@@ -34,7 +34,7 @@ EXAMPLE = "https://guide.example.org"
 CONTACT = {"CONTACT": "editors@guide.example.org"}
 # Pages each plugin adds to the real guide (checked when the plugin is in PLUGINS).
 PLUGIN_PAGES = {
-    "faq": ("/faq/", "/faq/husband-wont-open-up/"),
+    "faq": ("/faq/", "/faq/partner-not-open/"),
     "topic_links": ("/topics/", "/topics/trust/"),
     "tip_cards": ("/tips/",),
 }

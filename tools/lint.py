@@ -10,7 +10,8 @@ readability per chapter (a warning below Flesch 60), FAQ answer length (60 to
 a published chapter, FAQ entry or page is due, an error once it is overdue, as
 make publish would fail), registry sources no file cites (a warning) and help
 lines whose "checked" date is older than the review policy (an error here, as in
-make publish). Prints one
+make publish), and advice said twice: any run of ten or more words two files
+share is an error naming both places (content_model/repetition.py). Prints one
 `path:line: level: message` per problem, sorted; exits 1 on any error.
 """
 
@@ -32,6 +33,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "plugins")]
 import build  # noqa: E402
 from content_model import model  # noqa: E402
 from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
+from content_model.repetition import repeats_in  # noqa: E402
 from reader_safety.directory import DEFAULT_MAX_AGE_DAYS, DIRECTORY_FILE  # noqa: E402
 from reader_safety.directory import load as load_directory  # noqa: E402
 from review.policy import (  # noqa: E402
@@ -92,6 +94,7 @@ def editor_checks(content: Path) -> list[tuple[str, int, str, str]]:
                     found.append((shown, number, "error", "image without alt text (add alt=\"...\")"))
                 elif attrs is None and not match.group("alt").strip():
                     found.append((shown, number, "error", "image without alt text: write it in ![...](...)"))
+    found.extend(repetition_checks(content))
     return found
 
 
@@ -164,6 +167,11 @@ def stale_help_lines(content: Path) -> list[tuple[str, int, str, str]]:
     shown = os.path.relpath(path)
     _, problems = load_directory(path, shown, build_today(), max_age)
     return [(p.path, p.line, "error", p.message) for p in problems if p.level == "stale"]
+
+
+def repetition_checks(content: Path) -> list[tuple[str, int, str, str]]:
+    """One error per run of ten or more words two files share, naming both places."""
+    return [(r.first, r.first_line, "error", r.message()) for r in repeats_in(content)]
 
 
 def sort_key(line: str) -> tuple:
