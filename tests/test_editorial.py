@@ -257,6 +257,8 @@ def test_each_old_address_gets_a_redirect_page_and_a_redirects_line(local):
     policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
     assert "script-src 'self'" in policy
     assert not page.find("script") and not page.find("style") and not page.find(style=True)
+    icon = page.find("link", rel="icon")["href"]  # else the browser asks for a /favicon.ico there is not
+    assert icon.startswith("/assets/icons/icon.") and (local / icon.lstrip("/")).is_file()
     assert (local / "first.html").is_file()
     assert redirect_pages(local) == sorted([
         local / "about-us" / "index.html", local / "faq" / "old-question" / "index.html",
@@ -344,6 +346,7 @@ def test_an_old_address_takes_the_reader_to_the_new_page(local, browser):
         problems: list[str] = []
         page.on("console", lambda message: message.type == "error" and problems.append(message.text))
         page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("response", lambda response: response.status >= 400 and problems.append(response.url))
         page.goto(f"{base}/faq/old-question/")
         page.wait_for_url(f"{base}/faq/what-is/")
         assert page.locator("h1").inner_text() == "What is this?"

@@ -109,6 +109,9 @@ def write_redirects(pelican) -> None:
     siteurl = settings.get("SITEURL", "")
     written: list[tuple[Redirect, str]] = []
     template = environment(settings).get_template(TEMPLATE) if _redirects else None
+    # The fingerprinted icon from the assets plugin, when it runs.
+    catalogue = settings.get("ASSET_CATALOGUE")
+    icon = f"{siteurl}/{catalogue.url('icons/icon.svg')}" if catalogue is not None and _redirects else ""
     for redirect in sorted(_redirects, key=lambda r: r.old):
         target = output / redirect.save_as
         if target.exists():
@@ -118,7 +121,7 @@ def write_redirects(pelican) -> None:
         new_url = f"{siteurl}/{redirect.new_url}"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template.render(
-            new_url=new_url, old_path=redirect.old, SITENAME=settings.get("SITENAME", ""),
+            new_url=new_url, old_path=redirect.old, icon=icon, SITENAME=settings.get("SITENAME", ""),
             DEFAULT_LANG=settings.get("DEFAULT_LANG", "en"),
             CONTENT_SECURITY_POLICY=settings.get("CONTENT_SECURITY_POLICY", ""),
         ), encoding="utf-8")
