@@ -40,6 +40,9 @@ CRISIS_QUERIES = {
     "self harm": {"suicide"},
 }
 
+# make publish needs CONTACT (plugins/review), like SITEURL.
+PUBLISH = {"CONTACT": "editors@guide.example.org"}
+
 
 def directory():
     found, problems = load(DIRECTORY, "content/data/helplines.toml", datetime.date.today())
@@ -132,10 +135,11 @@ def test_an_old_checked_date_fails_publish_and_lint_but_not_a_preview(site_copy,
     assert f"helplines.toml:{number}: " in preview.log and "days ago" in preview.log
     output = tmp_path / "published"
     published = run_build(SITES / "safety-basic", output, settings="publishconf.py",
-                          env={"SITEURL": "https://guide.example.org"})
+                          env={"SITEURL": "https://guide.example.org", **PUBLISH})
     assert published.ok, published.log
     before = snapshot(output)
-    stale = run_build(content, output, settings="publishconf.py", env={"SITEURL": "https://guide.example.org"})
+    stale = run_build(content, output, settings="publishconf.py",
+                      env={"SITEURL": "https://guide.example.org", **PUBLISH})
     assert not stale.ok
     assert re.search(rf"helplines\.toml:{number}: error: Emergency services was last checked on {old_date}",
                      stale.log), stale.log
@@ -232,7 +236,8 @@ def published(tmp_path_factory):
     handler = functools.partial(QuietHandler, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     siteurl = f"http://127.0.0.1:{httpd.server_address[1]}"
-    result = run_build(ROOT / "content", folder, settings="publishconf.py", env={"SITEURL": siteurl})
+    result = run_build(ROOT / "content", folder, settings="publishconf.py",
+                       env={"SITEURL": siteurl, **PUBLISH})
     assert result.ok, result.log
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
