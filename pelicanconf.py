@@ -102,4 +102,6 @@ TOPIC_AUTOLINK_SKIP = [
     "partner", "partners", "patient", "phones", "play", "praise", "pressure", "promises", "rebuild",
     "repair", "routine", "row", "rows", "saving", "silly", "space", "spark", "spending", "stressed",
     "support", "supportive", "talk", "talking", "thank you", "thanks", "touch", "understanding",
+    # Everyday words a reader does not expect to be links (issue 19's design review).
+    "money", "argument", "arguments", "arguing", "disagreement", "disagreements", "healing", "goals",
 ]
