@@ -27,11 +27,11 @@ help: ## Show this help
 
 # Installs say what they do and how long they took; the first one takes a minute or two.
 $(VENV)/.installed: requirements.txt
-	@echo "deps: installing the Python packages of requirements.txt into $(VENV)/ (first time: about 1-2 minutes)"
+	@echo "deps: installing the Python packages of requirements.txt into $(VENV)/ (first time: about 2 minutes)"
 	@test -x $(PY) || $(PY_BOOT) -m venv $(VENV)
 	@start=$$(date +%s); \
 	  $(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt \
-	    | grep -E '^(Collecting|Installing|Successfully|ERROR)' ; status=$${PIPESTATUS[0]}; \
+	    | grep -E '^(Collecting|Processing|Installing|Successfully|ERROR)' ; status=$${PIPESTATUS[0]}; \
 	  test $$status -eq 0 || { echo "deps: pip failed (exit $$status); the lines above say why" >&2; exit $$status; }; \
 	  echo "deps: Python packages ready in $$(( $$(date +%s) - start )) s"
 	@touch $@
