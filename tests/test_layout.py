@@ -178,3 +178,18 @@ def test_on_a_phone_the_contents_fold_into_one_line(server, browser):
         assert page.locator("nav.toc a").first.is_visible()
     finally:
         context.close()
+
+
+def test_a_printed_page_says_which_site_it_came_from(server, browser):
+    context = browser.new_context(viewport={"width": 800, "height": 900}, service_workers="block")
+    page = context.new_page()
+    try:
+        page.goto(server + "/guide/building-trust/", wait_until="load")
+        source = page.locator(".print-source")
+        assert not source.is_visible(), "only on paper"
+        page.emulate_media(media="print")
+        assert source.is_visible()
+        assert source.inner_text().startswith("From Closer, a plain, ad-free guide to emotional intimacy: ")
+        assert source.inner_text().endswith("/guide/building-trust/")
+    finally:
+        context.close()
