@@ -96,6 +96,9 @@ class Reader:
     def url(self) -> str: ...
 
     def errors(self) -> list[str]:
+        # After a click or Enter that navigates, the new page must have loaded (and so run
+        # its first script, the recorder) before it can be asked.
+        self.wait_for_load()
         found = self.run("() => window.__readerErrors || ['the error recorder did not run']")
         return list(found)
 

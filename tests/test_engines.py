@@ -149,8 +149,8 @@ def test_the_search_box_suggests_as_you_type_and_the_keyboard_picks_one(reader, 
         return active && active.getAttribute('aria-selected') === 'true';
     }"""), "ArrowDown marks the first suggestion as the active one"
     reader.press("Enter")
-    assert reader.wait("(target) => new URL(target, location.href).href === location.href", first), \
-        "Enter opens the chosen suggestion"
+    assert reader.wait("(target) => new URL(target, location.href).href === location.href"
+                       " && document.readyState === 'complete'", first), "Enter opens the chosen suggestion"
     assert reader.errors() == []
 
 
