@@ -11,26 +11,37 @@ SETTINGS ?= pelicanconf.py
 PORT     ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help deps html serve test lint publish published deploy-rsync deploy-gh-pages deploy-s3 clean audit bench new-article new-faq new-topic import
+SHELL    := /bin/bash
+
+.PHONY: help prereqs deps html serve test lint publish published deploy-rsync deploy-gh-pages deploy-s3 clean audit bench new-article new-faq new-topic import
 
 help: ## Show this help
 	@echo "Closer: an ad-free guide to emotional intimacy (Pelican)"
 	@echo
 	@echo "Usage: make <target> [VAR=value]"
 	@echo
-	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sort | \
+	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sort | sed -e 's/\$$(PORT)/$(PORT)/g' | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: CONTENT=$(CONTENT) OUTPUT=$(OUTPUT) PORT=$(PORT)"
 
+# Installs say what they do and how long they took; the first one takes a minute or two.
 $(VENV)/.installed: requirements.txt
+	@echo "deps: installing the Python packages of requirements.txt into $(VENV)/ (first time: about 2 minutes)"
 	@test -x $(PY) || $(PY_BOOT) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@start=$$(date +%s); \
+	  $(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt \
+	    | grep -E '^(Collecting|Processing|Installing|Successfully|ERROR)' ; status=$${PIPESTATUS[0]}; \
+	  test $$status -eq 0 || { echo "deps: pip failed (exit $$status); the lines above say why" >&2; exit $$status; }; \
+	  echo "deps: Python packages ready in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	# --ignore-scripts: no package may download anything at install (vnu-jar would fetch a JRE).
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@echo "deps: installing the Node packages of package-lock.json into node_modules/ (first time: about 30 s)"
+	@# --ignore-scripts: no package may download anything at install (vnu-jar would fetch a JRE).
+	@start=$$(date +%s); \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && \
+	  echo "deps: Node packages ready in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
 deps: $(VENV)/.installed node_modules/.installed
@@ -41,8 +52,13 @@ html: deps ## Build CONTENT (default content/) into OUTPUT (default output/)
 serve: deps ## Build, serve http://127.0.0.1:$(PORT)/ and rebuild + reload on save
 	$(PY) tools/serve.py --content $(CONTENT) --output $(OUTPUT) --port $(PORT)
 
-test: deps ## Run every test (unit, whole-site, browser)
-	$(PY) -m pytest $(PYTEST_ARGS)
+# The system programs are checked first, so a missing browser is said in a second, not
+# after the install; -v prints one line per test as it finishes.
+prereqs: ## Check the system programs make test needs; prints the command that installs the missing ones
+	@$(PY_BOOT) tools/prereqs.py
+
+test: prereqs deps ## Run every test (unit, whole-site, browser in Chromium, Firefox and WebKit)
+	$(PY) -m pytest -v $(PYTEST_ARGS)
 
 lint: deps ## Check all content in seconds (no output written): path:line: level: message
 	$(PY) tools/lint.py --content $(CONTENT)

@@ -130,6 +130,8 @@ TOPIC_AUTOLINK_SKIP = [
     "support", "supportive", "talk", "talking", "thank you", "thanks", "touch", "understanding",
     # safety: words that also have everyday meanings in the guide's prose.
     "violence", "violent", "abused",
+    # Everyday words a reader does not expect to be links (issue 19's design review).
+    "money", "argument", "arguments", "arguing", "disagreement", "disagreements", "healing", "goals",
 ]
 
 # Reader safety (plugins/reader_safety, docs/editing.md "The help directory").

@@ -17,7 +17,6 @@ from content_model import model  # noqa: E402
 from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
 
 CONTENT = ROOT / "content"
-SHARED = ROOT.parent / "shared"
 
 # Wording that ads and affiliate deals bring with them (issue: ad-free promise).
 AD_WORDING = re.compile(
@@ -178,9 +177,10 @@ def test_sensitive_chapters_point_to_real_help():
 
 
 def test_no_run_of_eight_words_is_copied_from_the_seed_pages():
-    tool = SHARED / "tools" / "originality.py"
-    assert tool.exists(), f"{tool} is missing: CI and developers keep shared/ beside the project"
-    result = subprocess.run([sys.executable, str(tool), str(CONTENT)], capture_output=True, text=True)
+    # Checked against the committed fingerprints of the seed pages (tools/originality.py),
+    # so the test needs nothing outside the repository.
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "originality.py"), "check", str(CONTENT)],
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
 
 
@@ -204,3 +204,28 @@ def test_every_registry_source_is_valid_and_cited_and_every_citation_is_register
 def test_every_chapter_faq_entry_and_page_has_a_reviewed_date():
     for path, metadata, _ in [*ARTICLES.values(), *FAQ.values(), *PAGES.values()]:
         assert model.parse_date(metadata.get("reviewed", "")), path.name
+def test_the_originality_check_finds_a_copied_run_from_fingerprints_alone(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "page.txt").write_text(
+        "Ads here. Couples who share small daily rituals often feel closer over the years, "
+        "the page said.\n", encoding="utf-8")
+    prints = tmp_path / "prints.txt"
+    tool = [sys.executable, str(ROOT / "tools" / "originality.py")]
+    made = subprocess.run([*tool, "fingerprint", "--seeds", str(seeds), "--out", str(prints)],
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert "rituals" not in prints.read_text(encoding="utf-8"), "fingerprints, not the text"
+    content = tmp_path / "content"
+    content.mkdir()
+    # The same nine words in another case, across a line break, and with a comma after them.
+    (content / "copied.md").write_text(
+        "Title: Copied\nSlug: copied\n\nIntro line.\nCOUPLES who share small\ndaily rituals often "
+        "feel closer, we think.\n", encoding="utf-8")
+    (content / "own.md").write_text("Title: Own\n\nCouples who share small jokes laugh more.\n",
+                                    encoding="utf-8")
+    checked = subprocess.run([*tool, "check", str(content), "--fingerprints", str(prints)],
+                             capture_output=True, text=True)
+    assert checked.returncode == 1
+    assert f"{content / 'copied.md'}:5: 9 words shared with the seed pages" in checked.stdout
+    assert "own.md" not in checked.stdout

@@ -74,7 +74,12 @@ def configure_logging() -> ProblemCounter:
 
 def run_pelican(settings_file: Path, content: Path, output: Path, drafts: bool) -> None:
     from pelican import Pelican
+    from pelican.log import console
     from pelican.settings import read_settings
+
+    # Pelican ends with "Done: Processed N articles..." even when problems were logged;
+    # our own line after it is the verdict, so that line must be the build's last.
+    console.quiet = True
 
     override = {"PATH": str(content.resolve()), "OUTPUT_PATH": str(output)}
     settings = read_settings(str(settings_file), override=override)

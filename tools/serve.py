@@ -10,6 +10,7 @@ lines here and leaves the last good site being served.
 from __future__ import annotations
 
 import argparse
+import socket
 import subprocess
 import sys
 import time
@@ -21,8 +22,21 @@ ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("theme", "plugins", "pelicanconf.py")
 
 
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def builder(content: Path, output: Path):
+    runs = 0
+
     def build() -> None:
+        nonlocal runs
+        runs += 1
         started = time.perf_counter()
         result = subprocess.run(
             [sys.executable, str(ROOT / "tools" / "build.py"), "--content", str(content),
@@ -31,7 +45,12 @@ def builder(content: Path, output: Path):
         )
         elapsed = time.perf_counter() - started
         if result.returncode == 0:
-            print(f"rebuilt in {elapsed:.2f} s", flush=True)
+            # build.py has said "built ... in N s"; a first build is not a rebuild.
+            if runs > 1:
+                print(f"rebuilt in {elapsed:.2f} s", flush=True)
+        elif runs == 1:
+            print("the first build failed: fix the problems above; the preview rebuilds when you save",
+                  flush=True)
         else:
             print("the last good build is still being served; fix the problems above", flush=True)
 
@@ -45,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", default=8000, type=int)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
+    # Checked before the first build, so a busy port is said at once and not as
+    # livereload's OSError traceback after the build.
+    if not port_is_free(args.host, args.port):
+        print(f"serve: port {args.port} on {args.host} is already in use (another `make serve`?).\n"
+              f"Stop that one, or pick another port: make serve PORT={args.port + 1}", file=sys.stderr)
+        return 1
     build = builder(args.content, args.output)
     build()
     args.output.mkdir(exist_ok=True)
