@@ -420,6 +420,21 @@ def test_a_crisis_query_shows_the_help_box_first_online_and_offline(published, c
     assert page.locator("#search-help a[href='tel:116123']").count() == 1
 
 
+def test_typing_a_crisis_in_the_header_search_box_shows_help_at_once(published, context_for):
+    _, siteurl = published
+    from playwright.sync_api import expect
+
+    page = context_for().new_page()
+    page.goto(f"{siteurl}/guide/time-together/", wait_until="load")
+    hint = page.locator("#search-crisis-hint")
+    field = page.locator("#site-search")
+    field.press_sequentially("he hit me")
+    expect(hint).to_be_visible()
+    assert hint.locator("a[href='tel:999']").count() == 1
+    field.fill("date night ideas")
+    expect(hint).to_be_hidden()
+
+
 def test_the_most_urgent_help_is_on_a_phones_first_screen(published, context_for):
     _, siteurl = published
     page = context_for(viewport={"width": 390, "height": 844}).new_page()
