@@ -19,7 +19,8 @@
 // clauses of idx.query(): the exact word (boosted), the topic words its
 // aliases stand for ("husband" -> partners), one typo for words of 5 letters
 // or more (and, for a word the index does not know, the longest index term
-// that begins it), and, for the word being typed, every term it begins.
+// that begins it), and, for the word being typed, every term it begins, in
+// titles only.
 // Words in most texts keep to titles. Characters that mean something to
 // lunr's query syntax (: ^ ~ * + - \ " ') never reach it.
 (function () {
@@ -344,12 +345,14 @@
         }
         if (typing && position === all.length - 1 && term.length >= 2) {
           // The word being typed: every index term it begins (what a trailing
-          // wildcard would match), each a clause of its own so that common ones
-          // can keep to titles too.
+          // wildcard would match), each a clause of its own, in titles only
+          // (titles, headings, questions, topic names: the first part). Two
+          // letters begin hundreds of terms, and their postings in the texts
+          // would be most of the index; the word itself, once typed, is
+          // looked up everywhere by the clauses above.
           index.tokenSet.intersect(lunr.TokenSet.fromString(term + "*")).toArray().sort()
             .forEach(function (match) {
-              var where = isCommon(match) && (content.length > 1 || inTitles(match)) ? ["title"] : null;
-              add(match, { boost: BOOST.prefix, usePipeline: false, fields: where });
+              add(match, { boost: BOOST.prefix, usePipeline: false, fields: ["title"] });
             });
         }
       });
