@@ -6,12 +6,15 @@
 // the synonyms. That is enough to build a query and to expand its typos and
 // prefixes into the terms they stand for (lunr's own TokenSet over the whole
 // term list); only then are the parts holding those terms' postings fetched,
-// and only for the fields the query looks in. lunr.js then runs the query on
-// an index that holds what was fetched. Its score for a field is the dot
-// product of the query's vector with the field's BM25 weights (computed at
-// build time over the whole site), divided by the length of the query's
-// vector, so it is the same whatever else happens to be loaded. Titles,
-// URLs and snippets come in small groups, fetched for the results shown.
+// and only for the fields the query looks in. lunr's score for a field is the
+// dot product of the query's vector with the field's BM25 weights (computed
+// at build time over the whole site), divided by the length of the query's
+// vector, so it is the same whatever else happens to be loaded. Every match
+// is scored that way in one typed-array pass (rank()), and lunr.js runs the
+// query on an index of the best of them, so what is shown carries lunr's own
+// scores and match data (the tests check both against lunr.js on the whole
+// index). Titles, URLs and snippets come in small groups, fetched for the
+// results shown.
 //
 // The query is built, never parsed: the reader's text is split into words
 // exactly as the index was (words() mirrors plugins/search_index/pipeline.py),
@@ -127,15 +130,20 @@
     var base = null;  // search/<build>/
     var meta = null;
     var lunr = null;
-    var index = null;
+    var tokenSet = null;
+    var pipeline = null;
+    var fields = [];
     var terms = null;
     var termNumber = null;
     var flags = "";
     var starts = {};
     var kindStarts = [];
+    var total = 0;
+    var postings = {};  // field -> term number -> {docs: Int32Array, weights: Float64Array}
+    var scratch = {};  // field -> {sum: Float64Array, seen: Uint8Array}, one slot per document
+    var scores = null;  // {value: Float64Array, seen: Uint8Array}, one slot per document
     var loadedParts = Object.create(null);  // url -> Promise of the part
     var documents = Object.create(null);  // ref -> {url, title, kind, text, page}
-    var commonCache = Object.create(null);
     var starting = null;
 
     function ready() {
@@ -157,22 +165,23 @@
       base = new URL(meta.build + "/", searchURL);
       terms = frontDecode(meta.terms);
       flags = meta.flags;
+      fields = meta.fields;
       termNumber = new Map();
       terms.forEach(function (term, number) { termNumber.set(term, number); });
-      meta.fields.forEach(function (field) { starts[field] = cumulative(meta.parts[field] || []); });
+      fields.forEach(function (field) {
+        starts[field] = cumulative(meta.parts[field] || []);
+        postings[field] = Object.create(null);
+      });
       var at = 0;
       kindStarts = meta.kinds.map(function (entry) {
         var kind = { letter: entry[0], start: at, count: entry[1] };
         at += entry[1];
         return kind;
       });
-      index = new lunr.Index({
-        invertedIndex: Object.create(null),
-        fieldVectors: Object.create(null),
-        tokenSet: lunr.TokenSet.fromArray(terms),
-        fields: meta.fields,
-        pipeline: lunr.Pipeline.load(meta.pipeline)
-      });
+      total = at;
+      // The whole term list: what every clause expands to, whatever is loaded.
+      tokenSet = lunr.TokenSet.fromArray(terms);
+      pipeline = lunr.Pipeline.load(meta.pipeline);
     }
 
     function refOf(number) {
@@ -208,54 +217,179 @@
 
     function addPart(field, part) {
       part.forEach(function (entry) {
-        var number = entry[0], flat = entry[1], term = terms[number];
-        var posting = index.invertedIndex[term] || (index.invertedIndex[term] = { _index: number });
-        if (posting[field] && posting[field].loaded) return;  // fetched twice by two searches at once
-        var refs = Object.create(null);
-        var doc = 0;
-        for (var i = 0; i + 1 < flat.length; i += 2) {
-          doc += flat[i];
-          var ref = refOf(doc);
-          refs[ref] = {};
-          var key = field + "/" + ref;
-          var vector = index.fieldVectors[key] || (index.fieldVectors[key] = new lunr.Vector());
-          vector.upsert(number, flat[i + 1], function (a) { return a; });
+        var number = entry[0], flat = entry[1];
+        if (postings[field][number]) return;  // fetched twice by two searches at once
+        var count = flat.length >> 1;
+        var docs = new Int32Array(count), weights = new Float64Array(count);
+        for (var i = 0, doc = 0; i < count; i++) {
+          doc += flat[2 * i];
+          docs[i] = doc;
+          weights[i] = flat[2 * i + 1];
         }
-        Object.defineProperty(refs, "loaded", { value: true });  // not enumerable: lunr lists the refs
-        posting[field] = refs;
+        postings[field][number] = { docs: docs, weights: weights };
       });
     }
 
-    // Fetch what lunr needs to run `clauses`: for each term a clause expands
-    // to, its postings in each field the clause looks in.
-    function ensure(clauses) {
+    function isLoaded(field, number) {
+      return !(flags.charCodeAt(number) - 48 & FLAG[field]) || !!postings[field][number];
+    }
+
+    // What lunr's Index.prototype.query does with the clauses before it looks
+    // at a posting: each clause through the pipeline, expanded with the token
+    // set, and added to the query vector of each field it looks in (term
+    // number -> sum of the boosts). Also the parts holding postings not yet here.
+    function plan(clauses) {
+      var vectors = {};
       var wanted = Object.create(null);
-      var probe = new lunr.Query(index.fields);
+      fields.forEach(function (field) { vectors[field] = new Map(); });
+      var probe = new lunr.Query(fields);
       clauses.forEach(function (options) { probe.term(options.term, copy(options)); });
       probe.clauses.forEach(function (clause) {
-        var found = clause.usePipeline ? index.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
+        var found = clause.usePipeline ? pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
         found.forEach(function (term) {
           var single = { term: term };
           if ("editDistance" in clause) single.editDistance = clause.editDistance;
-          index.tokenSet.intersect(lunr.TokenSet.fromClause(single)).toArray().forEach(function (expanded) {
+          tokenSet.intersect(lunr.TokenSet.fromClause(single)).toArray().forEach(function (expanded) {
             var number = termNumber.get(expanded);
-            var posting = index.invertedIndex[expanded] || (index.invertedIndex[expanded] = { _index: number });
             clause.fields.forEach(function (field) {
-              if (posting[field]) return;
-              if (!(flagsOf(expanded) & FLAG[field])) {
-                posting[field] = {};  // no postings in this field: nothing to fetch
-                return;
-              }
-              var part = lastAtMost(starts[field], number);
-              wanted[PART_LETTER[field] + part + ".json"] = field;
+              var vector = vectors[field];
+              vector.set(number, (vector.get(number) || 0) + clause.boost);
+              if (!isLoaded(field, number)) wanted[PART_LETTER[field] + lastAtMost(starts[field], number) + ".json"] = field;
             });
           });
         });
       });
+      return { vectors: vectors, wanted: wanted };
+    }
+
+    function fetchWanted(wanted) {
       var names = Object.keys(wanted);
       return Promise.all(names.map(fetchPart)).then(function (parts) {
         parts.forEach(function (part, i) { addPart(wanted[names[i]], part); });
       });
+    }
+
+    // Every matching document's score, by lunr's formula in lunr's order of
+    // operations (so to the last bit): per field, the dot product of the query
+    // vector with the document's weights, term numbers ascending, divided by
+    // the query vector's length; fields added. lunr.js spends about 10 µs per
+    // matching document, too slow for the tens of thousands a common word
+    // matches in a big guide; this pass takes well under one.
+    function rank(vectors) {
+      var found = [];
+      var score = scores || (scores = { value: new Float64Array(total), seen: new Uint8Array(total) });
+      fields.forEach(function (field) {
+        var vector = vectors[field];
+        if (!vector.size) return;
+        var numbers = Array.from(vector.keys()).sort(function (a, b) { return a - b; });
+        var squares = 0;
+        numbers.forEach(function (number) { var q = vector.get(number); squares += q * q; });
+        var length = Math.sqrt(squares);
+        var space = scratch[field] || (scratch[field] = { sum: new Float64Array(total), seen: new Uint8Array(total) });
+        var touched = [];
+        numbers.forEach(function (number) {
+          var posting = postings[field][number];
+          if (!posting) return;
+          var q = vector.get(number), docs = posting.docs, weights = posting.weights;
+          for (var i = 0; i < docs.length; i++) {
+            var doc = docs[i];
+            if (!space.seen[doc]) {
+              space.seen[doc] = 1;
+              space.sum[doc] = 0;
+              touched.push(doc);
+            }
+            space.sum[doc] += q * weights[i];
+          }
+        });
+        touched.forEach(function (doc) {
+          var part = space.sum[doc] / length || 0;
+          space.seen[doc] = 0;
+          if (score.seen[doc]) {
+            score.value[doc] += part;
+          } else {
+            score.seen[doc] = 1;
+            score.value[doc] = part;
+            found.push(doc);
+          }
+        });
+      });
+      var values = new Float64Array(found.length);
+      found.forEach(function (doc, i) {
+        values[i] = score.value[doc];
+        score.seen[doc] = 0;
+      });
+      return { docs: found, values: values };
+    }
+
+    // lunr.js runs the query on an index of the best documents only (every
+    // posting of theirs the query needs, the whole term list): the scores and
+    // match data of what is shown are lunr's own.
+    function lunrScores(clauses, vectors, candidates) {
+      var chosen = new Uint8Array(total);
+      candidates.forEach(function (doc) { chosen[doc] = 1; });
+      var invertedIndex = Object.create(null);
+      var fieldVectors = Object.create(null);
+      fields.forEach(function (field) {
+        vectors[field].forEach(function (boost, number) {
+          var term = terms[number];
+          var posting = invertedIndex[term] || (invertedIndex[term] = { _index: number });
+          var refs = posting[field] = {};
+          var found = postings[field][number];
+          if (!found) return;
+          for (var i = 0; i < found.docs.length; i++) {
+            if (!chosen[found.docs[i]]) continue;
+            var ref = refOf(found.docs[i]);
+            refs[ref] = {};
+            var key = field + "/" + ref;
+            var vector = fieldVectors[key] || (fieldVectors[key] = new lunr.Vector());
+            vector.upsert(number, found.weights[i], function (a) { return a; });
+          }
+        });
+      });
+      var index = new lunr.Index({
+        invertedIndex: invertedIndex, fieldVectors: fieldVectors, tokenSet: tokenSet, fields: fields, pipeline: pipeline
+      });
+      return index.query(function (query) {
+        clauses.forEach(function (clause) { query.term(clause.term, copy(clause)); });
+      });
+    }
+
+    function byScore(a, b) {
+      return b.score - a.score || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+    }
+
+    function hitOf(ref, score, terms) {
+      return { ref: ref, score: score, kind: KINDS[ref.charAt(0)] || "page", terms: terms };
+    }
+
+    // The best `limit` hits scored by lunr.js, how many there are in all, and all of them.
+    function run(clauses, vectors, limit) {
+      var ranked = rank(vectors);
+      var docs = ranked.docs, values = ranked.values;
+      var candidates = docs;
+      if (docs.length > limit) {
+        var sorted = values.slice().sort();
+        var threshold = sorted[sorted.length - limit] * (1 - 1e-9);
+        // Ties at the threshold all go in: lunr orders them by ref.
+        candidates = docs.filter(function (doc, i) { return values[i] >= threshold; });
+      }
+      var top = lunrScores(clauses, vectors, candidates).map(function (result) {
+        return hitOf(result.ref, result.score, Object.keys(result.matchData.metadata));
+      }).sort(byScore);
+      var inTop = Object.create(null);
+      candidates.forEach(function (doc) { inTop[doc] = true; });
+      return {
+        hits: top.slice(0, limit),
+        total: docs.length,
+        all: function () {
+          var rest = [];
+          docs.forEach(function (doc, i) {
+            if (!inTop[doc]) rest.push(hitOf(refOf(doc), values[i], []));
+          });
+          rest.sort(byScore);
+          return top.concat(rest);
+        }
+      };
     }
 
     function copy(options) {
@@ -310,13 +444,17 @@
       }
 
       var stems = all.map(stemmed);
+      var content = all.filter(function (word) { return trimmed(word) && !isStopWord(word); });
       for (var n = 3; n >= 1; n--) {
         for (var i = 0; i + n <= all.length; i++) {
           var targets = own(meta.synonyms, stems.slice(i, i + n).join(" "));
-          if (targets) targets.forEach(function (target) { add(target, { boost: BOOST.synonym }); });
+          if (targets) targets.forEach(function (target) {
+            // A topic word in most texts ("partners") keeps to titles, as the reader's own words do.
+            var stem = stemmed(target);
+            add(target, { boost: BOOST.synonym, fields: isCommon(stem) && inTitles(stem) ? ["title"] : null });
+          });
         }
       }
-      var content = all.filter(function (word) { return trimmed(word) && !isStopWord(word); });
       all.forEach(function (word, position) {
         var term = trimmed(word);
         if (!term) return;
@@ -350,7 +488,7 @@
           // letters begin hundreds of terms, and their postings in the texts
           // would be most of the index; the word itself, once typed, is
           // looked up everywhere by the clauses above.
-          index.tokenSet.intersect(lunr.TokenSet.fromString(term + "*")).toArray().sort()
+          tokenSet.intersect(lunr.TokenSet.fromString(term + "*")).toArray().sort()
             .forEach(function (match) {
               add(match, { boost: BOOST.prefix, usePipeline: false, fields: ["title"] });
             });
@@ -359,28 +497,15 @@
       return clauses;
     }
 
-    function run(clauses) {
-      var results = index.query(function (query) {
-        clauses.forEach(function (clause) { query.term(clause.term, copy(clause)); });
-      });
-      results.sort(function (a, b) { return b.score - a.score || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0); });
-      return results.map(function (result) {
-        var letter = result.ref.charAt(0);
-        return {
-          ref: result.ref,
-          score: result.score,
-          kind: KINDS[letter] || "page",
-          terms: Object.keys(result.matchData.metadata)
-        };
-      });
-    }
-
-    // Resolves to the hits for `text`, best first, fetching the parts it needs.
-    function search(text, typing) {
+    // Resolves to {hits, total, all()} for `text`, best first, fetching the parts it needs.
+    function search(text, typing, limit) {
       return ready().then(function () {
         var clauses = clausesFor(text, typing);
-        if (!clauses.length) return [];
-        return ensure(clauses).then(function () { return run(clauses); });
+        if (!clauses.length) return { hits: [], total: 0, all: function () { return []; } };
+        var planned = plan(clauses);
+        return fetchWanted(planned.wanted).then(function () {
+          return run(clauses, planned.vectors, limit || 50);
+        });
       });
     }
 

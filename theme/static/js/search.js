@@ -40,9 +40,9 @@
 
   // Hits for `text` with the documents of the first `shown` of them.
   function find(text, typing, shown) {
-    return engine.search(text, typing).then(function (hits) {
-      return engine.withDocuments(hits.slice(0, shown)).then(function (withDocs) {
-        return { hits: withDocs, total: hits.length };
+    return engine.search(text, typing, shown).then(function (found) {
+      return engine.withDocuments(found.hits.slice(0, shown)).then(function (withDocs) {
+        return { hits: withDocs, total: found.total };
       });
     });
   }
@@ -457,8 +457,8 @@
     },
     // Every hit's ref and score, best first, without fetching any document.
     refs: function (text, typing) {
-      return engine.search(text, !!typing).then(function (hits) {
-        return hits.map(function (hit) { return { ref: hit.ref, score: hit.score }; });
+      return engine.search(text, !!typing, PAGE_SIZE).then(function (found) {
+        return found.all().map(function (hit) { return { ref: hit.ref, score: hit.score }; });
       });
     },
     prefetched: function () {
