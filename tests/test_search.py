@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 
 from conftest import ROOT, SITES, run_axe, run_build
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from search_index import index as search_files  # noqa: E402
 from search_index.extract import SearchDocument, documents_in_page, documents_in_site, page_kind  # noqa: E402
-from search_index.packing import pack, unpack  # noqa: E402
+from search_index.parts import front_code, front_decode, read_documents, read_index, read_meta  # noqa: E402
 from search_index.pipeline import load_index, stem, trim, words  # noqa: E402
 
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.js"
@@ -222,11 +223,13 @@ def basic_server(basic):
 
 
 def store(output: Path) -> dict:
-    return json.loads((output / "search" / "docs.json").read_text(encoding="utf-8"))
+    """What the snippet files and meta.json hold, as one document store."""
+    return {"docs": read_documents(output / "search"), "synonyms": read_meta(output / "search")["synonyms"]}
 
 
 def index_of(output: Path) -> dict:
-    return json.loads((output / "search" / "index.json").read_text(encoding="utf-8"))
+    """The whole index the parts hold, in lunr's serialised form."""
+    return read_index(output / "search")
 
 
 def by_url(output: Path) -> dict[str, dict]:
@@ -332,17 +335,73 @@ def test_the_index_is_what_lunr_js_builds_from_the_same_words(basic):
 # -- what the build writes --------------------------------------------------------------------------
 
 
-def test_the_build_writes_a_compact_deterministic_index_and_store(basic, tmp_path):
-    for name in ("index.json", "docs.json"):
-        text = (basic / "search" / name).read_text(encoding="utf-8")
-        data = json.loads(text)
-        assert json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False) == text, name
+def search_files_of(output: Path) -> dict[str, bytes]:
+    folder = output / "search"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.js*")}
+
+
+def test_the_build_writes_a_compact_deterministic_index_in_parts(basic, tmp_path):
+    files = search_files_of(basic)
+    meta = read_meta(basic / "search")
+    assert {"meta.json", "lunr.min.js"} <= set(files)
+    assert {name.split("/")[0] for name in files if "/" in name} == {meta["build"]}
+    for name, data in files.items():
+        if name.endswith(".json"):
+            text = data.decode("utf-8")
+            assert json.dumps(json.loads(text), separators=(",", ":"), sort_keys=True,
+                              ensure_ascii=False) == text, name
     again = run_build(SITES / "search_index-basic", tmp_path / "again")
     assert again.ok, again.log
-    for name in ("index.json", "docs.json", "lunr.min.js"):
-        assert (again.output / "search" / name).read_bytes() == (basic / "search" / name).read_bytes(), name
-    assert (basic / "search" / "lunr.min.js").read_bytes() == (LUNR_JS.parent / "lunr.min.js").read_bytes()
-    assert index_of(basic)["version"] == "2.3.9"
+    assert search_files_of(again.output) == files
+    assert files["lunr.min.js"] == (LUNR_JS.parent / "lunr.min.js").read_bytes()
+    assert meta["version"] == "2.3.9"
+    assert meta["prefetch"] is True  # a small site's index is fetched whole after a first search
+
+
+def test_the_parts_hold_exactly_the_index_lunr_py_built(basic):
+    """Cut up and read back, the index is the one lunr.py built: every term, posting and weight."""
+    from pelican.settings import read_settings
+    from search_index import site_documents
+
+    content = str(SITES / "search_index-basic")
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": content})
+    documents, _ = site_documents(basic, settings)
+    built = search_files.build_index(search_files.assign_refs(documents))
+    read = index_of(basic)
+    assert [term for term, _ in read["invertedIndex"]] == [term for term, _ in built["invertedIndex"]]
+    assert [p for _, p in read["invertedIndex"]] == [p for _, p in built["invertedIndex"]]
+    assert dict(read["fieldVectors"]) == {ref: vector for ref, vector in built["fieldVectors"] if vector}
+    meta = read_meta(basic / "search")
+    assert len(meta["flags"]) == len(read["invertedIndex"])
+    for (term, posting), flag in zip(read["invertedIndex"], meta["flags"]):
+        assert bool(int(flag) & 1) == bool(posting["title"]), term
+        assert bool(int(flag) & 2) == bool(posting["text"]), term
+
+
+def test_front_coding_round_trips_and_is_shorter():
+    terms = sorted(["trust", "trusti", "trustworthi", "try", "a", "ab", "é", "中文", "x" * 50, "x" * 60])
+    terms.sort(key=lambda t: t.encode("utf-16-be"))
+    coded = front_code(terms)
+    assert front_decode(coded) == terms
+    assert len(coded) < len(",".join(terms))
+    assert front_decode("") == []
+
+
+def test_a_large_site_is_cut_into_parts_by_term_range(tmp_path, monkeypatch):
+    from search_index import parts
+
+    monkeypatch.setattr(parts, "PART_BYTES", 300)
+    documents = [SearchDocument(f"guide/c{i}/", f"Chapter {i} about {w}", "chapter",
+                                f"Words {w} and more {w}s, number {i}.")
+                 for i, w in enumerate(["trust", "money", "listening", "hugs", "time", "zebra"] * 20)]
+    sizes = search_files.write_search_files(tmp_path, documents, [])
+    meta = read_meta(tmp_path / "search")
+    assert len(meta["parts"]["text"]) > 3 and sizes["files"] > 10
+    starts = [sum(meta["parts"]["text"][: n + 1]) for n in range(len(meta["parts"]["text"]))]
+    assert starts == sorted(starts) and starts[0] >= 0
+    full = search_files.build_index(search_files.assign_refs(documents))
+    read = read_index(tmp_path / "search")
+    assert dict(read["fieldVectors"]) == {ref: vector for ref, vector in full["fieldVectors"] if vector}
 
 
 def test_chapters_are_split_into_sections_with_their_anchors(basic):
@@ -391,7 +450,7 @@ def test_faq_entries_topics_and_pages_are_documents(basic):
 
 def test_drafts_duplicates_and_utility_pages_are_not_indexed(basic):
     docs = by_url(basic)
-    terms = set(index_of(basic)["terms"])
+    terms = set(front_decode(read_meta(basic / "search")["terms"]))
     assert "zanzibar" not in terms and "quokka" not in terms  # words only drafts use
     assert not [url for url in docs if "unfinished" in url or "not-yet" in url]
     for url in docs:
@@ -563,43 +622,32 @@ def test_snippets_are_cut_at_a_word_and_their_length_is_a_setting(caplog):
 
 def test_an_empty_site_gets_an_empty_index_lunr_can_load(tmp_path):
     sizes = search_files.write_search_files(tmp_path, [], [])
-    assert sizes["index.json"] > 0
+    assert sizes["meta.json"] > 0
     assert load_index(index_of(tmp_path)).search("anything") == []
-
-
-def test_the_packed_index_unpacks_to_exactly_what_lunr_py_serialised(basic):
-    serialised = json.loads(search_files.to_json(
-        search_files.build_index(search_files.assign_refs(documents_in_site(basic)))))
-    assert unpack(json.loads(search_files.to_json(pack(serialised)))) == serialised
-    written = index_of(basic)
-    assert "invertedIndex" not in written and written["terms"] and written["vectors"]
-    assert pack(unpack(written)) == written
-    assert len(search_files.to_json(written)) < 0.75 * len(search_files.to_json(unpack(written)))
-
-
-def test_unpack_leaves_an_unpacked_index_alone():
-    serialised = search_files.build_index(search_files.assign_refs(
-        [SearchDocument("a/", "Money talk", "chapter", "We pay the bills together.")]))
-    assert unpack(serialised) is serialised
-    assert unpack(pack(serialised)) == serialised
 
 
 # -- lunr.js in Chromium finds what lunr.py finds ---------------------------------------------------
 
-LOAD_INDEX = """async (queries) => {
+SINGLE_FILE = "/search/single-file-index.json"
+
+LOAD_INDEX = """async ([queries, url]) => {
   await closerSearch.load();
-  const idx = lunr.Index.load(closerSearch.unpack(await (await fetch('/search/index.json')).json()));
+  const idx = lunr.Index.load(await (await fetch(url)).json());
   return queries.map(q => idx.search(q).map(r => ({ref: r.ref, score: r.score})));
 }"""
+
+
+def serve_single_file(page, serialised: dict) -> None:
+    """Answer SINGLE_FILE with the whole index as one file, lunr's own serialised form."""
+    body = json.dumps(serialised)
+    page.route("**" + SINGLE_FILE, lambda route: route.fulfill(body=body, content_type="application/json"))
 
 
 def test_lunr_js_in_chromium_finds_what_lunr_py_finds(basic, basic_server, open_page):
     queries = VOWEL_Y + ["budget", "listening", "attention", "partner", "fighting", "money pay", "calm fair"]
     watched = open_page(basic_server + "/")
-    javascript = watched.page.evaluate(LOAD_INDEX, queries)
-    unpacked_by_js = watched.page.evaluate(
-        "async () => closerSearch.unpack(await (await fetch('/search/index.json')).json())")
-    assert unpacked_by_js == unpack(index_of(basic))
+    serve_single_file(watched.page, index_of(basic))
+    javascript = watched.page.evaluate(LOAD_INDEX, [queries, SINGLE_FILE])
     index = load_index(index_of(basic))
     for query, theirs in zip(queries, javascript):
         assert_same_results(index.search(query), theirs, query)
@@ -618,7 +666,7 @@ def test_search_js_queries_give_lunr_py_the_same_results(guide, server, open_pag
           const out = [];
           for (const text of texts) {
             const clauses = await closerSearch.clauses(text, true);
-            out.push({clauses, results: await closerSearch.search(text, true)});
+            out.push({clauses, results: await closerSearch.refs(text, true)});
           }
           return out;
         }""",
@@ -628,6 +676,53 @@ def test_search_js_queries_give_lunr_py_the_same_results(guide, server, open_pag
     for text, theirs in zip(texts, javascript):
         assert theirs["clauses"], text
         assert_same_results(python_query(index, theirs["clauses"]), theirs["results"], text)
+
+
+# What search.js finds with the index in parts (fetching them as it goes) and
+# what lunr.js finds with the whole index loaded at once, for the same clauses.
+CHUNKED_AND_SINGLE = """async ([texts, url]) => {
+  const single = lunr.Index.load(await (await fetch(url)).json());
+  const out = [];
+  for (const [text, typing] of texts) {
+    const clauses = await closerSearch.clauses(text, typing);
+    const chunked = await closerSearch.refs(text, typing);
+    // No clause (only stop words): search.js finds nothing, lunr would list every document.
+    const whole = !clauses.length ? [] : single.query(
+      query => clauses.forEach(c => query.term(c.term, Object.assign({}, c)))
+    ).map(r => ({ref: r.ref, score: r.score}));
+    out.push({chunked, whole});
+  }
+  return out;
+}"""
+
+
+def test_chunked_and_single_file_indexes_return_the_same_results(server, open_page, guide):
+    """The project's queries and every prefix of them, typed and submitted, in two orders.
+
+    In the first page the parts arrive query by query, in the second in the
+    reverse order: the results (refs, order and scores) never depend on which
+    parts happen to be loaded.
+    """
+    texts = []
+    for query in QUERIES:
+        text = query["q"]
+        texts += [[text, False], [text, True]] + [[text[:end], True] for end in range(2, len(text), 3)]
+    single = index_of(guide)
+    runs = []
+    for order in (texts, texts[::-1]):
+        watched = open_page(server + "/")
+        serve_single_file(watched.page, single)
+        watched.page.evaluate("() => closerSearch.load()")
+        found = watched.page.evaluate(CHUNKED_AND_SINGLE, [order, SINGLE_FILE])
+        assert watched.page_errors == [] and watched.console_errors == []
+        fetched_parts = [p for p in fetched(watched.page) if re.search(r"/[hx]\d+\.json$", p)]
+        runs.append({tuple(text): result for text, result in zip(order, found)})
+        assert fetched_parts, "no part of the index was fetched"
+    assert sum(bool(r["chunked"]) for r in runs[0].values()) > 0.8 * len(texts)
+    for text in map(tuple, texts):
+        first, second = runs[0][text], runs[1][text]
+        assert_same_results(first["whole"], first["chunked"], repr(text))
+        assert_same_results(first["chunked"], second["chunked"], repr(text))
 
 
 # -- relevance: what readers type ---------------------------------------------------------------
@@ -742,7 +837,7 @@ def test_two_thousand_random_inputs_never_raise(server, open_page):
     for text in inputs[1:60]:  # and some typed for real, key by key (no Enter, no Tab)
         page.fill("#site-search", "")
         page.keyboard.type(re.sub(r"\s", " ", text[:60]))
-    page.wait_for_timeout(300)
+    shown_results(page, "trust")  # every earlier update has run or given way by now
     assert watched.page_errors == [] and watched.console_errors == []
 
 
@@ -766,38 +861,212 @@ def test_markup_in_a_query_is_shown_as_text(server, open_page):
     assert dialogs == [] and watched.page_errors == []
 
 
+LONE_SURROGATES = """(box) => {
+  const high = String.fromCharCode(0xD83D), low = String.fromCharCode(0xDE00);
+  return ['trust ' + high, low + 'trust', 'tr' + high + 'ust', high, high + low.repeat(3) + ' money'];
+}"""
+
+
+def test_lone_surrogates_in_the_box_never_throw_and_never_leave_stale_results(server, open_page):
+    watched = open_page(server + "/search/?q=trust")
+    page = watched.page
+    expect(page.locator("#search-results a").first).to_be_visible()
+    texts = page.evaluate(LONE_SURROGATES)
+    assert len(texts) == 5
+    page.focus("#site-search")
+    for number in range(len(texts)):
+        # Typed into the header's box: the dropdown and its status.
+        status = page.evaluate(
+            "async (n) => {"
+            "  const text = (" + LONE_SURROGATES + ")()[n];"
+            "  await closerSearch.show(text);"
+            "  return document.querySelector('form.search-form [role=status]').textContent;"
+            "}",
+            number,
+        )
+        if number == 3:  # nothing but a lone surrogate: no words, so nothing shown and nothing stale
+            assert status == ""
+            assert page.locator(OPTIONS).count() == 0
+        else:
+            assert status.endswith("\u201d") and "\ufffd" in status, status
+        # Submitted on the search page: the address, the results and their status.
+        page.evaluate(
+            "(n) => {"
+            "  const box = document.getElementById('site-search');"
+            "  box.value = (" + LONE_SURROGATES + ")()[n];"
+            "  box.form.requestSubmit();"
+            "}",
+            number,
+        )
+        if number == 3:
+            expect(page.locator("#search-status")).to_have_text("")
+            assert page.locator("#search-results > *").count() == 0
+        else:
+            expect(page.locator("#search-status")).to_contain_text("\ufffd")
+        assert "q=" in page.url
+    assert watched.page_errors == [] and watched.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "query, shown",
+    [
+        ("trust%ED%A0%80", "trust\ufffd\ufffd\ufffd"),  # a surrogate in UTF-8 is not UTF-8: three U+FFFD
+        ("trust%uD800", "trust%uD800"),  # not percent-encoding at all
+        ("%", None),  # no word: nothing to search, nothing shown
+        ("%F0%9F%98%80", None),  # an emoji alone
+        ("trust%", "trust%"),
+        ("%3Cscript%3Ealert(1)%3C%2Fscript%3E+trust", "<script>alert(1)</script> trust"),
+        ("%3Cb%3Etrust%3C%2Fb%3E", "<b>trust</b>"),
+        ("trust&q=money", "trust"),
+    ],
+)
+def test_anything_in_the_address_leaves_the_page_working_and_the_status_true(server, open_page, query, shown):
+    dialogs = []
+    watched = open_page(server + "/search/?q=" + query)
+    page = watched.page
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    status = page.locator("#search-status")
+    if shown is None:
+        page.evaluate("() => closerSearch.showPage(document.getElementById('site-search').value)")
+        expect(status).to_have_text("")
+        assert page.locator("#search-results > *").count() == 0
+    else:
+        expect(status).not_to_have_text("")
+        text = status.text_content()
+        assert text.endswith(f"for \u201c{shown}\u201d") or text.endswith(f"for \u201c{shown}\u201d."), text
+        assert page.input_value("#site-search") == shown
+    assert page.locator("#search-results b, #search-results script").count() == 0
+    assert page.locator(".search-form b, .search-form script").count() == 0
+    assert dialogs == [] and watched.page_errors == [] and watched.console_errors == []
+
+
+def only_failed_loads(messages: list[str]) -> bool:
+    return all(message.startswith("Failed to load resource") for message in messages)
+
+
+def test_a_part_that_fails_to_load_gives_a_message_and_a_retry(server, open_page):
+    watched = open_page(server + "/guide/building-trust/")
+    page = watched.page
+    blocked = []
+
+    def refuse(route):
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"/search/\w+/x\d+\.json$"), refuse)
+    page.focus("#site-search")
+    page.fill("#site-search", "trust")
+    note = page.locator(".search-panel__note")
+    expect(note).to_contain_text("Search could not load part of its index.")
+    retry = note.get_by_role("button", name="Try again")
+    expect(retry).to_be_visible()
+    expect(page.locator(STATUS)).to_have_text("Search could not load part of its index. \u201ctrust\u201d")
+    assert page.locator(OPTIONS).count() == 0
+    assert blocked
+    page.unroute(re.compile(r"/search/\w+/x\d+\.json$"))
+    retry.click()
+    expect(page.locator(OPTIONS).first).to_be_visible()
+    expect(page.locator(STATUS)).to_contain_text("for \u201ctrust\u201d")
+    assert watched.page_errors == [] and only_failed_loads(watched.console_errors)
+
+
+def test_a_part_that_fails_on_the_search_page_gives_a_message_and_a_retry(server, browser):
+    context = browser.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.route(re.compile(r"/search/\w+/d\d+\.json$"), lambda route: route.abort())
+        page.goto(server + "/search/?q=money", wait_until="load")
+        expect(page.locator("#search-status")).to_have_text("Search could not load part of its index.")
+        assert page.locator("#search-results > *").count() == 0
+        page.unroute(re.compile(r"/search/\w+/d\d+\.json$"))
+        page.get_by_role("button", name="Try again").click()
+        expect(page.locator("#search-results a").first).to_be_visible()
+        expect(page.locator("#search-status")).to_contain_text("for \u201cmoney\u201d")
+        expect(page.get_by_role("button", name="Try again")).to_have_count(0)
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_when_lunr_or_the_term_list_cannot_load_search_says_so_and_recovers(server, open_page):
+    watched = open_page(server + "/")
+    page = watched.page
+    page.route("**/search/meta.json", lambda route: route.fulfill(status=503, body="busy"))
+    page.focus("#site-search")
+    page.fill("#site-search", "money")
+    expect(page.locator(".search-panel__note")).to_contain_text("Search is not available right now.")
+    page.unroute("**/search/meta.json")
+    page.locator(".search-panel__note").get_by_role("button", name="Try again").click()
+    expect(page.locator(OPTIONS).first).to_be_visible()
+    assert watched.page_errors == []
+
+
 # -- loading, keyboard, the search page -------------------------------------------------------------
 
-SEARCH_FILES = ("/search/index.json", "/search/docs.json", "/search/lunr.min.js")
+SEARCH_FILES = ("/search/meta.json", "/search/lunr.min.js")
+ALL_FETCHED = (
+    "files => files.every(f => performance.getEntriesByType('resource').some(e => e.name.endsWith(f)))"
+)
 
 
 def fetched(page) -> list[str]:
-    return page.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
+    return page.evaluate("() => performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
 
 
-def test_nothing_is_downloaded_until_the_search_box_gets_focus(server, open_page):
+def parts_fetched(page, letters: str = "hxd") -> list[str]:
+    return [path for path in fetched(page) if re.search(rf"/search/\w+/[{letters}]\d+\.json$", path)]
+
+
+def test_nothing_is_downloaded_until_the_search_box_gets_focus(guide, server, open_page):
     page = open_page(server + "/guide/active-listening/").page
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")
     assert not set(SEARCH_FILES) & set(fetched(page))
     page.mouse.wheel(0, 800)
     page.keyboard.press("Tab")
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")
     assert not set(SEARCH_FILES) & set(fetched(page))
     page.focus("#site-search")
     page.wait_for_function("() => window.lunr !== undefined")
-    page.wait_for_function(
-        "files => files.every(f => performance.getEntriesByType('resource').some(e => e.name.endsWith(f)))",
-        arg=list(SEARCH_FILES),
-    )
+    page.wait_for_function(ALL_FETCHED, arg=list(SEARCH_FILES))
+    page.wait_for_load_state("networkidle")
+    assert parts_fetched(page) == [], "focus alone fetches the term list and lunr.js, no part of the index"
+
+
+def test_a_search_fetches_only_the_parts_its_terms_are_in(guide, server, open_page):
+    meta = read_meta(guide / "search")
+    text_parts = len(meta["parts"]["text"])
+    assert text_parts >= 3, "the guide's index should come in several parts"
+    page = open_page(server + "/guide/active-listening/").page
+    page.focus("#site-search")
+    assert shown_results(page, "trust")
+    text = parts_fetched(page, "x")
+    documents = parts_fetched(page, "d")
+    assert 1 <= len(text) < text_parts
+    assert 1 <= len(documents) <= 6, "snippets are fetched for the results shown only"
+    assert all(f"/search/{meta['build']}/" in path for path in text + documents)
 
 
 def test_the_search_page_loads_the_index_without_focus(server, open_page):
     page = open_page(server + "/search/").page
-    page.wait_for_function(
-        "files => files.every(f => performance.getEntriesByType('resource').some(e => e.name.endsWith(f)))",
-        arg=list(SEARCH_FILES),
-    )
+    page.wait_for_function(ALL_FETCHED, arg=list(SEARCH_FILES))
     assert set(SEARCH_FILES) <= set(fetched(page))
+
+
+def test_after_a_first_search_a_small_index_is_fetched_whole(guide, server, open_page):
+    """So that search works offline after one search (the service worker keeps what was fetched)."""
+    meta = read_meta(guide / "search")
+    page = open_page(server + "/").page
+    page.focus("#site-search")
+    assert shown_results(page, "trust")
+    assert page.evaluate("() => closerSearch.prefetched()") is True
+    names = {path.rsplit("/", 1)[1] for path in parts_fetched(page)}
+    expected = {f"{letter}{n}.json" for field, letter in (("title", "h"), ("text", "x"))
+                for n in range(len(meta["parts"][field]))}
+    expected |= {f"d{n}.json" for n in range((sum(c for _, c in meta["kinds"]) + meta["group"] - 1)
+                                             // meta["group"])}
+    assert names == expected
 
 
 def test_keyboard_slash_arrows_enter_and_escape(server, open_page):
@@ -861,7 +1130,7 @@ def test_the_search_page_lists_results_best_first_each_one_link(server, open_pag
     page.wait_for_selector("#search-results a")
     children = page.eval_on_selector_all("#search-results > *", "nodes => nodes.map(n => n.tagName)")
     assert children and set(children) == {"A"}
-    expected = page.evaluate("closerSearch.search('trust', false)")
+    expected = page.evaluate("() => closerSearch.search('trust', false, 50)")
     root = page.evaluate("new URL('../', document.querySelector('.search-form').action).href")
     hrefs = page.eval_on_selector_all("#search-results > a", "links => links.map(a => a.href)")
     assert hrefs == [root + hit["url"] for hit in expected[:50]]
@@ -883,16 +1152,15 @@ def test_searching_again_on_the_search_page_updates_the_address(server, open_pag
     page.keyboard.press("Enter")  # no result chosen: the full list, on this page
     page.wait_for_url("**/search/?q=money")
     assert not page.locator(".search-panel").is_visible()
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('money')")
+    expect(page.locator("#search-status")).to_contain_text("money")
     page.go_back()
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('trust')")
+    expect(page.locator("#search-status")).to_contain_text("trust")
     assert page.input_value("#site-search") == "trust"
 
 
 def test_no_results_offers_the_questions_and_topics(server, open_page):
     page = open_page(server + "/search/?q=xylophone+zeppelin").page
-    page.wait_for_function("document.getElementById('search-status').textContent.length > 0")
-    assert page.text_content("#search-status") == "No results for \u201cxylophone zeppelin\u201d."
+    expect(page.locator("#search-status")).to_have_text("No results for \u201cxylophone zeppelin\u201d.")
     assert page.eval_on_selector_all("#search-results > *", "n => n.length") == 0
     assert page.locator("#search-none").is_visible()
     links = page.eval_on_selector_all("#search-none a", "links => links.map(a => a.getAttribute('href'))")
@@ -960,5 +1228,7 @@ def test_axe_finds_no_violations_with_results_and_the_dropdown_open(server, open
 
 def test_the_guide_index_is_small_enough_to_report(guide):
     """Not a target (benchmarks are not tests): a sanity bound that catches an index gone wrong."""
-    raw = (guide / "search" / "index.json").read_bytes()
-    assert len(gzip.compress(raw)) < 200_000
+    meta = (guide / "search" / "meta.json").read_bytes()
+    assert len(gzip.compress(meta)) < 30_000
+    largest = max(p.stat().st_size for p in (guide / "search").rglob("*.json") if p.name != "meta.json")
+    assert largest < 200_000

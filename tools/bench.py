@@ -12,8 +12,10 @@ measured in this one run on this machine.
 - peak memory (max RSS) of each build;
 - where the time goes, plugin by plugin, on the largest synthetic guide
   (tools/build_profile.py);
-- search figures from tools/search_bench.py when it exists (index size,
-  focus-to-first-result, query latency, Pagefind on the same output);
+- search figures from tools/search_bench.py when it exists, on the guide and
+  the real guide replicated to 1,000 and 10,000 chapters (bytes and time from
+  focus to first result, query latency, recall, index build time, Pagefind on
+  the same output; the 10,000-chapter size takes several minutes);
 - page weight (HTML + CSS + JS, gzipped) of each page type.
 """
 
@@ -175,7 +177,8 @@ def run_search_bench(work: Path) -> list[str] | None:
     script = ROOT / "tools" / "search_bench.py"
     if not script.exists():
         return None
-    result = subprocess.run([sys.executable, str(script), "--markdown"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, str(script), "--markdown", "--chapters", "1000,10000"],
+                            capture_output=True, text=True)
     if result.returncode != 0:
         return [f"search benchmark failed: {result.stderr[-500:]}"]
     return result.stdout.splitlines()

@@ -1,29 +1,38 @@
-"""The search benchmark (never a test): sizes, focus to first result, query latency, Pagefind.
+"""The search benchmark (never a test): bytes, focus to first result, latency, recall, Pagefind.
 
-    python tools/search_bench.py [--markdown] [--chapters 1000] [--runs 5]
+    python tools/search_bench.py [--markdown] [--chapters 1000,10000] [--runs 5]
 
-Builds the guide and a synthetic guide of --chapters chapters (tools/synth.py)
-into a temporary folder with the real build, serves each on 127.0.0.1 and
-measures in Chromium (Playwright):
+Builds the guide, and the real guide replicated to each --chapters size
+(tools/synth.py ``replicate``), into a temporary folder with the real build,
+serves each on 127.0.0.1 with gzip (as any static host does) and measures in
+Chromium (Playwright):
 
-- the size of search/index.json, docs.json and lunr.min.js, raw and gzipped;
 - focus to first result: a fresh browser (empty cache) focuses the header's
-  search box and types "trust"; the time until the first result is drawn,
-  which includes downloading lunr.js and the index and the 80 ms debounce.
-  Measured as served from this machine, and with a slow phone emulated
-  (1.6 Mbit/s, 150 ms round trip, CPU 4x slower);
+  search box and types "trust"; the time until the first result is drawn
+  (which includes downloading lunr.js and whatever index parts the search
+  needs, and the 80 ms debounce), and the compressed bytes fetched in that
+  time (``encodedBodySize`` of every request). Measured as served from this
+  machine, and with a slow phone emulated (1.6 Mbit/s, 150 ms round trip, CPU
+  4x slower);
 - per-query latency: every query of tests/search_queries.json and every
-  prefix of it a reader types on the way (2 letters and more), each run
-  through search.js's own search (words, clauses, lunr) and through search
-  plus drawing the dropdown; p50 and p95;
-- recall@3 of those queries (guide), and the same figures for Pagefind (npm
-  ``pagefind`` 1.6.0) run on a copy of the same output: bytes it fetches
-  before the first result, time to the first result from a fresh browser,
-  latency of a search with the data of its first six results. Pagefind is not in
-  package.json: its package lists a binary for every platform and the
-  registry this project uses serves only the Linux ones, so a lock file with
-  it fails ``npm ci``. The benchmark installs the pinned version with npm into
-  node_modules/.cache/search-bench/ the first time it runs.
+  prefix of it a reader types on the way (2 letters and more), through
+  search.js's own search, and through search plus drawing the dropdown; p50
+  and p95, once cold (the first time, index parts fetched as needed) and then
+  warm over --runs passes;
+- recall@3 of the reader queries, and of a known-item set with one typo per
+  query (``typo_queries``: a heading, question or title of the guide with one
+  letter deleted, inserted, replaced or swapped in one word of 5 letters or
+  more; any replica of the target counts);
+- the time to build the index (``write_search_files`` on the built pages, in
+  this process);
+- the same for Pagefind (npm ``pagefind`` 1.6.0) run on a copy of the same
+  output: bytes it fetches before the first result, time to the first result
+  from a fresh browser, latency of a search with the data of its first six
+  results, recall. Pagefind is not in package.json: its package lists a
+  binary for every platform and the registry this project uses serves only
+  the Linux ones, so a lock file with it fails ``npm ci``. The benchmark
+  installs the pinned version with npm into node_modules/.cache/search-bench/
+  the first time it runs.
 
 --markdown prints Markdown for tools/bench.py (bench/results.md).
 """
@@ -34,25 +43,29 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
+import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "plugins"))
 import synth  # noqa: E402
 
 QUERIES = json.loads((ROOT / "tests" / "search_queries.json").read_text(encoding="utf-8"))["queries"]
 PAGEFIND_VERSION = "1.6.0"
 PAGEFIND_HOME = ROOT / "node_modules" / ".cache" / "search-bench"
 PAGEFIND = PAGEFIND_HOME / "node_modules" / ".bin" / "pagefind"
-SEARCH_FILES = ("index.json", "docs.json", "lunr.min.js")
+COMPRESSED = (".html", ".js", ".mjs", ".json", ".css", ".svg", ".txt", ".webmanifest")
+TYPO_QUERIES = 100
 SLOW_PHONE = {
     "offline": False,
     "latency": 150,
@@ -60,39 +73,52 @@ SLOW_PHONE = {
     "uploadThroughput": 750_000 / 8,
 }
 
-FIRST_RESULT = """async (text) => {
+# The compressed bytes of every response that started after `since`.
+BYTES_SINCE = """(since) => performance.getEntriesByType('resource')
+  .filter(entry => entry.startTime >= since)
+  .reduce((sum, entry) => sum + entry.encodedBodySize, 0)"""
+
+FIRST_RESULT = f"""async (text) => {{
   const box = document.getElementById('site-search');
+  performance.setResourceTimingBufferSize(10000);
   const start = performance.now();
   box.focus();
   box.value = text;
-  box.dispatchEvent(new Event('input', {bubbles: true}));
-  await new Promise(resolve => {
+  box.dispatchEvent(new Event('input', {{bubbles: true}}));
+  await new Promise(resolve => {{
     const drawn = () => document.querySelector('#site-search-listbox [role=option]');
     const check = () => drawn() ? resolve() : requestAnimationFrame(check);
     check();
-  });
-  return performance.now() - start;
-}"""
+  }});
+  const elapsed = performance.now() - start;
+  const bytes = ({BYTES_SINCE})(start);
+  return {{elapsed, bytes}};
+}}"""
 
 LATENCY = """async ([texts, runs]) => {
   await closerSearch.load();
+  const time = async (fn) => {
+    const start = performance.now();
+    await fn();
+    return performance.now() - start;
+  };
+  const cold = [];
+  for (const text of texts) cold.push(await time(() => closerSearch.search(text, true)));
   const search = [], draw = [];
   for (let run = 0; run < runs; run++) {
     for (const text of texts) {
-      let start = performance.now();
-      await closerSearch.search(text, true);
-      search.push(performance.now() - start);
-      start = performance.now();
-      await closerSearch.show(text);
-      draw.push(performance.now() - start);
+      search.push(await time(() => closerSearch.search(text, true)));
+      draw.push(await time(() => closerSearch.show(text)));
     }
   }
-  return {search, draw};
+  return {cold, search, draw};
 }"""
 
 OUR_TOP = """async (texts) => {
   const out = [];
-  for (const text of texts) out.push((await closerSearch.search(text, true)).slice(0, 3).map(hit => hit.url));
+  for (const text of texts) {
+    out.push((await closerSearch.search(text, true)).slice(0, 3).map(hit => hit.url));
+  }
   return out;
 }"""
 
@@ -125,34 +151,23 @@ PAGEFIND_LATENCY = """async (texts) => {
 
 # From a page that has loaded nothing of Pagefind to the first result's data:
 # what a reader waits for between focusing a Pagefind search box and a result.
-PAGEFIND_FIRST = """async (text) => {
+PAGEFIND_FIRST = f"""async (text) => {{
+  performance.setResourceTimingBufferSize(10000);
   const start = performance.now();
   const pagefind = await import('/pagefind/pagefind.js');
   await pagefind.init();
   const found = await pagefind.search(text);
   if (found.results.length) await found.results[0].data();
   const elapsed = performance.now() - start;
-  const bytes = performance.getEntriesByType('resource')
-    .filter(entry => entry.name.includes('/pagefind/'))
-    .reduce((sum, entry) => sum + entry.encodedBodySize, 0);
-  return {elapsed, bytes};
-}"""
-
-
-def gz(data: bytes) -> int:
-    return len(gzip.compress(data, 9))
+  const bytes = ({BYTES_SINCE})(start);
+  return {{elapsed, bytes}};
+}}"""
 
 
 def build(content: Path, output: Path) -> Path:
     result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tools" / "build.py"),
-            "--content",
-            str(content),
-            "--output",
-            str(output),
-        ],
+        [sys.executable, str(ROOT / "tools" / "build.py"), "--content", str(content),
+         "--output", str(output)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -164,7 +179,7 @@ def build(content: Path, output: Path) -> Path:
 
 class Served:
     def __init__(self, folder: Path) -> None:
-        handler = functools.partial(Quiet, directory=str(folder))
+        handler = functools.partial(Gzipped, directory=str(folder))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
@@ -177,7 +192,27 @@ class Served:
         self.httpd.server_close()
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
+class Gzipped(http.server.SimpleHTTPRequestHandler):
+    """Text files gzipped (level 6, what static hosts use); Pagefind's own files are compressed already."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in COMPRESSED or not path.is_file() or "gzip" not in self.headers.get(
+            "Accept-Encoding", ""
+        ):
+            return super().send_head()
+        if self.path.split("?")[0].endswith("/") is False and path.name == "index.html":
+            return super().send_head()  # let the parent redirect /x to /x/
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def log_message(self, *args) -> None:
         pass
 
@@ -195,12 +230,56 @@ def typed(texts: list[str]) -> list[str]:
     return found
 
 
-def sizes(output: Path) -> dict[str, tuple[int, int]]:
-    return {
-        name: (len(data), gz(data))
-        for name in SEARCH_FILES
-        for data in [(output / "search" / name).read_bytes()]
-    }
+def one_typo(word: str, rng: random.Random) -> str:
+    """``word`` with one letter deleted, inserted, replaced or swapped with the next (never the first)."""
+    at = rng.randrange(1, len(word) - 1)
+    letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
+    edit = rng.choice(("delete", "insert", "replace", "swap"))
+    if edit == "delete":
+        return word[:at] + word[at + 1 :]
+    if edit == "insert":
+        return word[:at] + letter + word[at:]
+    if edit == "replace":
+        return word[:at] + (letter if letter != word[at] else "x") + word[at + 1 :]
+    if word[at] == word[at + 1]:
+        return word[:at] + word[at + 1 :]
+    return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+
+
+def typo_queries(guide: Path, count: int = TYPO_QUERIES, seed: int = 20) -> list[dict]:
+    """A known-item set: titles of the guide's documents, each with one typo in one long word.
+
+    Only titles no other document shares (the target must be knowable), with a
+    word of 5+ letters; the typo never makes another word the guide uses. The
+    target is the page a reader lands on (a FAQ answer's own anchor).
+    """
+    from search_index.extract import documents_in_site
+    from search_index.pipeline import words
+
+    documents = documents_in_site(guide, "guide/")
+    vocabulary = {word for doc in documents for word in words(doc.title + " " + doc.text)}
+    titles: dict[str, list] = {}
+    for doc in documents:
+        titles.setdefault(" ".join(words(doc.title)), []).append(doc)
+    rng = random.Random(seed)
+    candidates = [docs[0] for key, docs in sorted(titles.items()) if len(docs) == 1 and key]
+    rng.shuffle(candidates)
+    found = []
+    for doc in candidates:
+        title_words = words(doc.title)
+        long_words = [w for w in title_words if len(w) >= 5 and w.isalpha()]
+        if not long_words:
+            continue
+        word = rng.choice(long_words)
+        wrong = one_typo(word, rng)
+        if wrong in vocabulary:
+            continue
+        query = " ".join(wrong if w == word else w for w in title_words)
+        target = doc.url if doc.url.startswith("faq/#") else doc.url.split("#")[0]
+        found.append({"q": query, "expect": [target]})
+        if len(found) == count:
+            break
+    return found
 
 
 def in_fresh_browsers(browser, page_url: str, script: str, runs: int, slow: bool) -> list:
@@ -217,12 +296,34 @@ def in_fresh_browsers(browser, page_url: str, script: str, runs: int, slow: bool
     return measured
 
 
-def first_result(browser, url: str, runs: int, slow: bool) -> float:
-    return statistics.median(in_fresh_browsers(browser, url + "/", FIRST_RESULT, runs, slow))
+def median_run(measured: list[dict]) -> dict:
+    measured = sorted(measured, key=lambda m: m["elapsed"])
+    return measured[len(measured) // 2]
+
+
+def hit(url: str, expected: list[str]) -> bool:
+    url = synth.replica_of(url.lstrip("/"))
+    # Pagefind indexes each FAQ answer's own page (faq/<slug>/): count it as faq/#<slug>.
+    if url.startswith("faq/") and url.count("/") == 2 and "#" not in url:
+        url = "faq/#" + url.split("/")[1]
+    return any(url == e or ("#" not in e and url.split("#")[0] == e) for e in expected)
+
+
+def recall(tops: list[list[str]], queries: list[dict]) -> float:
+    return sum(any(hit(u, q["expect"]) for u in top) for q, top in zip(queries, tops)) / max(len(queries), 1)
+
+
+def our_tops(browser, url: str, queries: list[dict]) -> list[list[str]]:
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(url + "/", wait_until="load")
+    tops = page.evaluate(OUR_TOP, [q["q"] for q in queries])
+    context.close()
+    return tops
 
 
 def latency(browser, url: str, texts: list[str], runs: int) -> dict[str, list[float]]:
-    context = browser.new_context()
+    context = browser.new_context(service_workers="block")
     page = context.new_page()
     page.goto(url + "/", wait_until="load")
     page.focus("#site-search")
@@ -231,86 +332,75 @@ def latency(browser, url: str, texts: list[str], runs: int) -> dict[str, list[fl
     return measured
 
 
-def hit(url: str, expected: list[str]) -> bool:
-    url = url.lstrip("/")
-    # Pagefind indexes each FAQ answer's own page (faq/<slug>/): count it as faq/#<slug>.
-    if url.startswith("faq/") and url.count("/") == 2 and "#" not in url:
-        url = "faq/#" + url.split("/")[1]
-    return any(url == e or ("#" not in e and url.split("#")[0] == e) for e in expected)
+def index_build_time(output: Path) -> float:
+    """Seconds to build and write the index of an already built site (extraction not included)."""
+    from search_index import index as search_files
+    from search_index.extract import documents_in_site
+
+    documents = documents_in_site(output, "guide/")
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        search_files.write_search_files(Path(tmp), documents, [])
+        return time.perf_counter() - start
 
 
-def our_recall(browser, url: str) -> float:
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(url + "/", wait_until="load")
-    tops = page.evaluate(OUR_TOP, [q["q"] for q in QUERIES])
-    context.close()
-    return sum(any(hit(u, q["expect"]) for u in top) for q, top in zip(QUERIES, tops)) / len(QUERIES)
+def install_pagefind() -> str | None:
+    if PAGEFIND.exists():
+        return None
+    PAGEFIND_HOME.mkdir(parents=True, exist_ok=True)
+    installed = subprocess.run(
+        ["npm", "install", "--prefix", str(PAGEFIND_HOME), "--no-save", "--no-package-lock",
+         "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", f"pagefind@{PAGEFIND_VERSION}"],
+        capture_output=True,
+        text=True,
+    )
+    if installed.returncode != 0 or not PAGEFIND.exists():
+        return f"could not install pagefind {PAGEFIND_VERSION}: {installed.stderr[-300:]}"
+    return None
 
 
-def pagefind(browser, output: Path, work: Path, texts: list[str], runs: int) -> dict:
+def pagefind(browser, output: Path, work: Path, texts: list[str], runs: int, sets: dict) -> dict:
     """Pagefind on a copy of the same output (its main content only), queried through its JS API."""
-    if not PAGEFIND.exists():
-        PAGEFIND_HOME.mkdir(parents=True, exist_ok=True)
-        installed = subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(PAGEFIND_HOME),
-                "--no-save",
-                "--no-package-lock",
-                "--ignore-scripts",
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                f"pagefind@{PAGEFIND_VERSION}",
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if installed.returncode != 0 or not PAGEFIND.exists():
-            return {"error": f"could not install pagefind {PAGEFIND_VERSION}: {installed.stderr[-300:]}"}
+    error = install_pagefind()
+    if error:
+        return {"error": error}
     site = work / f"pagefind-{output.name}"
     shutil.copytree(output, site)
     # A bare page to run Pagefind from: the site's own pages forbid WebAssembly in their CSP.
     (site / "pagefind-bench.html").write_text("<!doctype html><title>Pagefind</title>", encoding="utf-8")
+    start = time.perf_counter()
     result = subprocess.run(
         [str(PAGEFIND), "--site", str(site), "--root-selector", "main", "--silent"],
         capture_output=True,
         text=True,
     )
+    indexing = time.perf_counter() - start
     if result.returncode != 0:
         return {"error": result.stderr[-500:]}
     bundle = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+    measured: dict = {"bundle": bundle, "indexing": indexing, "recall": {}}
     with Served(site) as url:
         context = browser.new_context()
         page = context.new_page()
         page.goto(url + "/pagefind-bench.html")
-        found = page.evaluate(PAGEFIND_TOP, [q["q"] for q in QUERIES])
-        times = page.evaluate(PAGEFIND_LATENCY, texts)
+        for name, queries in sets.items():
+            found = page.evaluate(PAGEFIND_TOP, [q["q"] for q in queries])
+            # A page counts with its sections: Pagefind shows them under the page.
+            measured["recall"][name] = sum(
+                any(hit(u, q["expect"]) for top in pages for u in [top["url"], *top["sections"]])
+                for q, pages in zip(queries, found)
+            ) / max(len(queries), 1)
+        # The full queries only, not every prefix: at 1,000 chapters Pagefind takes seconds
+        # for some two-letter prefixes, and every prefix would take the best part of an hour.
+        times = page.evaluate(PAGEFIND_LATENCY, [q["q"] for q in QUERIES])
         context.close()
-        first = pagefind_first(browser, url, runs, slow=False)
-        first_slow = pagefind_first(browser, url, max(1, runs // 2), slow=True)
-    recall = sum(
-        any(hit(top["url"], q["expect"]) or any(hit(s, q["expect"]) for s in top["sections"]) for top in tops)
-        for q, tops in zip(QUERIES, found)
-    ) / len(QUERIES)
-    return {
-        "recall": recall,
-        "search": (percentile(times, 0.5), percentile(times, 0.95)),
-        "bundle": bundle,
-        "first": first["elapsed"],
-        "first_slow": first_slow["elapsed"],
-        "first_bytes": first["bytes"],
-    }
-
-
-def pagefind_first(browser, url: str, runs: int, slow: bool) -> dict:
-    """Median time to Pagefind's first result in a fresh browser, and the bytes it fetched."""
-    measured = in_fresh_browsers(browser, url + "/pagefind-bench.html", PAGEFIND_FIRST, runs, slow)
-    measured.sort(key=lambda m: m["elapsed"])
-    return measured[len(measured) // 2]
+        bare = url + "/pagefind-bench.html"
+        measured["first"] = median_run(in_fresh_browsers(browser, bare, PAGEFIND_FIRST, runs, slow=False))
+        measured["first_slow"] = median_run(
+            in_fresh_browsers(browser, bare, PAGEFIND_FIRST, max(1, runs // 2), slow=True))
+    measured["search"] = (percentile(times, 0.5), percentile(times, 0.95))
+    shutil.rmtree(site, ignore_errors=True)
+    return measured
 
 
 def throttle(context, page) -> None:
@@ -320,24 +410,36 @@ def throttle(context, page) -> None:
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
 
 
-def measure_site(browser, output: Path, runs: int, texts: list[str], work: Path, recall: bool) -> dict:
+def search_bytes(output: Path) -> tuple[int, int, int]:
+    """Files and bytes (raw, gzipped) of everything under search/ but the page itself."""
+    files = [p for p in (output / "search").rglob("*") if p.is_file() and p.name != "index.html"]
+    raw = sum(p.stat().st_size for p in files)
+    return len(files), raw, sum(len(gzip.compress(p.read_bytes(), 6)) for p in files)
+
+
+def measure_site(browser, output: Path, runs: int, texts: list[str], work: Path, sets: dict) -> dict:
+    from search_index.extract import documents_in_site
+
     with Served(output) as url:
         measured = latency(browser, url, texts, runs)
         ours = {
-            "sizes": sizes(output),
-            "documents": len(json.loads((output / "search" / "docs.json").read_text())["docs"]),
-            "first": first_result(browser, url, runs, slow=False),
-            "first_slow": first_result(browser, url, max(1, runs // 2), slow=True),
+            "documents": len(documents_in_site(output, "guide/")),
+            "files": search_bytes(output),
+            "build": index_build_time(output),
+            "first": median_run(in_fresh_browsers(browser, url + "/", FIRST_RESULT, runs, slow=False)),
+            "first_slow": median_run(in_fresh_browsers(browser, url + "/", FIRST_RESULT, max(1, runs // 2),
+                                                       slow=True)),
+            "cold": (percentile(measured["cold"], 0.5), percentile(measured["cold"], 0.95)),
             "search": (percentile(measured["search"], 0.5), percentile(measured["search"], 0.95)),
             "draw": (percentile(measured["draw"], 0.5), percentile(measured["draw"], 0.95)),
-            "recall": our_recall(browser, url) if recall else None,
+            "recall": {name: recall(our_tops(browser, url, qs), qs) for name, qs in sets.items()},
             "queries": len(texts),
         }
-    ours["pagefind"] = pagefind(browser, output, work, texts, runs)
+    ours["pagefind"] = pagefind(browser, output, work, texts, runs, sets)
     return ours
 
 
-def report(results: dict, markdown: bool) -> str:
+def report(results: dict, markdown: bool, typos: int) -> str:
     lines = []
     if markdown:
         lines += ["| | " + " | ".join(results) + " |", "| --- |" + " ---: |" * len(results)]
@@ -347,54 +449,55 @@ def report(results: dict, markdown: bool) -> str:
     else:
 
         def row(label: str, values: list[str]) -> None:
-            lines.append(f"{label:<48}" + "".join(f"{v:>26}" for v in values))
+            lines.append(f"{label:<52}" + "".join(f"{v:>24}" for v in values))
 
-        lines.append(" " * 48 + "".join(f"{name:>26}" for name in results))
+        lines.append(" " * 52 + "".join(f"{name:>24}" for name in results))
     sites = list(results.values())
     pagefinds = [s["pagefind"] for s in sites]
 
     def pf(fmt) -> list[str]:
         return [fmt(p) if "error" not in p else "not measured" for p in pagefinds]
 
+    def kb(value: float) -> str:
+        return f"{value / 1000:,.1f} KB"
+
     row("documents (sections, questions, tips, ...)", [f"{s['documents']:,}" for s in sites])
-    for name in SEARCH_FILES:
-        row(
-            f"ours: {name} raw / gzipped",
-            [f"{s['sizes'][name][0]:,} B / {s['sizes'][name][1]:,} B" for s in sites],
-        )
-    row(
-        "ours: fetched before the first result (gzipped)",
-        [f"{sum(s['sizes'][n][1] for n in SEARCH_FILES):,} B" for s in sites],
-    )
-    row("Pagefind: bundle on disk / fetched for the first result",
-        pf(lambda p: f"{p['bundle']:,} B / {p['first_bytes']:,} B"))
-    row("ours: focus to first result (local)", [f"{s['first']:.0f} ms" for s in sites])
-    row("Pagefind: first result (local)", pf(lambda p: f"{p['first']:.0f} ms"))
-    row("ours: focus to first result (slow phone)", [f"{s['first_slow']:.0f} ms" for s in sites])
-    row("Pagefind: first result (slow phone)", pf(lambda p: f"{p['first_slow']:.0f} ms"))
+    row("ours: index files / raw / gzipped", [f"{s['files'][0]:,} / {kb(s['files'][1])} / {kb(s['files'][2])}"
+                                              for s in sites])
+    row("Pagefind: bundle on disk", pf(lambda p: kb(p["bundle"])))
+    row("ours: index build time", [f"{s['build']:.2f} s" for s in sites])
+    row("Pagefind: indexing time", pf(lambda p: f"{p['indexing']:.2f} s"))
+    row("ours: fetched, focus to first result (gzip)", [kb(s["first"]["bytes"]) for s in sites])
+    row("Pagefind: fetched, start to first result", pf(lambda p: kb(p["first"]["bytes"])))
+    row("ours: focus to first result (local)", [f"{s['first']['elapsed']:.0f} ms" for s in sites])
+    row("Pagefind: first result (local)", pf(lambda p: f"{p['first']['elapsed']:.0f} ms"))
+    row("ours: focus to first result (slow phone)", [f"{s['first_slow']['elapsed']:.0f} ms" for s in sites])
+    row("Pagefind: first result (slow phone)", pf(lambda p: f"{p['first_slow']['elapsed']:.0f} ms"))
+    row("ours: query p50 / p95, cold (parts fetched)", [f"{s['cold'][0]:.2f} / {s['cold'][1]:.2f} ms"
+                                                        for s in sites])
     row("ours: query p50 / p95 (search)", [f"{s['search'][0]:.2f} / {s['search'][1]:.2f} ms" for s in sites])
     row("ours: query p50 / p95 (search + drawing)",
         [f"{s['draw'][0]:.2f} / {s['draw'][1]:.2f} ms" for s in sites])
-    row("Pagefind: query p50 / p95 (search + 6 results' data)",
+    row("Pagefind: query p50 / p95, full queries (search + 6 results' data)",
         pf(lambda p: f"{p['search'][0]:.2f} / {p['search'][1]:.2f} ms"))
+    row("recall@3, reader queries: ours / Pagefind",
+        [f"{s['recall']['reader']:.0%} / " + (f"{p['recall']['reader']:.0%}" if "error" not in p else "-")
+         for s, p in zip(sites, pagefinds)])
+    row(f"recall@3, {typos} one-typo queries: ours / Pagefind",
+        [f"{s['recall']['typo']:.0%} / " + (f"{p['recall']['typo']:.0%}" if "error" not in p else "-")
+         for s, p in zip(sites, pagefinds)])
     row("queries timed (each query and its prefixes)", [f"{s['queries']:,}" for s in sites])
-    first = sites[0]
+    errors = {p["error"] for p in pagefinds if "error" in p}
     lines.append("")
-    pagefind_recall = first["pagefind"]
+    if errors:
+        lines.append("Pagefind not measured: " + "; ".join(sorted(errors)))
     lines.append(
-        f"Recall@3 on the {len(QUERIES)} reader queries (tests/search_queries.json), guide: "
-        f"ours {first['recall']:.0%}, "
-        + (
-            f"Pagefind {pagefind_recall['recall']:.0%}."
-            if "recall" in pagefind_recall
-            else f"Pagefind not measured: {pagefind_recall['error']}"
-        )
-    )
-    lines.append(
-        "Pagefind ran on a copy of the same output (`--root-selector main`), queried through its JS API "
-        "from a bare page (the site's CSP forbids its WebAssembly). Slow phone: 1.6 Mbit/s down, 150 ms "
-        "round trip, CPU 4x slower (Chrome DevTools emulation). Targets: index <= 60 KB gzipped for the "
-        "guide; p95 <= 10 ms (guide), <= 50 ms (1,000 chapters)."
+        f"Reader queries: the {len(QUERIES)} of tests/search_queries.json (their targets are the guide's "
+        "pages; at the larger sizes any replica counts). One-typo queries: tools/search_bench.py "
+        "typo_queries(). Pagefind ran on a copy of the same output (`--root-selector main`), queried "
+        "through its JS API from a bare page (the site's CSP forbids its WebAssembly); a page counts for "
+        "it with its sections. Served with gzip. Slow phone: 1.6 Mbit/s down, 150 ms round trip, CPU 4x "
+        "slower (Chrome DevTools emulation)."
     )
     return "\n".join(lines)
 
@@ -402,9 +505,11 @@ def report(results: dict, markdown: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true", help="print Markdown (for tools/bench.py)")
-    parser.add_argument("--chapters", type=int, default=1000, help="synthetic guide size (0 to skip)")
+    parser.add_argument("--chapters", default="1000",
+                        help="replicated guide sizes, comma-separated (0 for the guide only)")
     parser.add_argument("--runs", type=int, default=5, help="repetitions of each timing")
     args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.chapters.split(",") if int(size)]
 
     from playwright.sync_api import sync_playwright
 
@@ -415,14 +520,20 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         guide = build(ROOT / "content", work / "guide")
-        results["guide"] = measure_site(browser, guide, args.runs, texts, work, recall=True)
-        if args.chapters:
-            content = synth.generate(args.chapters, work / "synth")
-            big = build(content, work / "synth-out")
-            results[f"{args.chapters:,} synthetic chapters"] = measure_site(
-                browser, big, args.runs, texts, work, recall=False)
+        sets = {"reader": QUERIES, "typo": typo_queries(guide)}
+        results["guide"] = measure_site(browser, guide, args.runs, texts, work, sets)
+        # Each size's figures as soon as they are in: the largest sizes take long.
+        print(report(results, args.markdown, len(sets["typo"])), file=sys.stderr, flush=True)
+        for size in sizes:
+            content = synth.replicate(size, work / f"replica-{size}")
+            big = build(content, work / f"replica-{size}-out")
+            name = f"{size:,} chapters (replicated)"
+            results[name] = measure_site(browser, big, args.runs, texts, work, sets)
+            shutil.rmtree(big, ignore_errors=True)
+            shutil.rmtree(content, ignore_errors=True)
+            print(report(results, args.markdown, len(sets["typo"])), file=sys.stderr, flush=True)
         browser.close()
-    print(report(results, args.markdown))
+    print(report(results, args.markdown, len(sets["typo"])))
     return 0
 
 

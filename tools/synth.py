@@ -1,6 +1,9 @@
 """Generate a synthetic guide of N chapters in our content model, deterministically.
 
     python tools/synth.py N DEST [--topics 40] [--seed 1]
+    python tools/synth.py N DEST --replicate
+
+Two kinds of guide. ``generate`` (the default) writes made-up chapters:
 
 Proportions follow the real guide: per chapter about 1.2 FAQ entries, 4.6 tip
 cards (TIP, TRY, CAUTION), 2-3 topics, wiki links to other chapters and FAQ
@@ -8,14 +11,27 @@ entries; a fixed number of topics (40 by default); the four pages. The words
 are drawn from a small plain-English vocabulary so pages read like prose to
 the indexer and the readability checks. The same N and seed always give the
 same bytes.
+
+``replicate`` (--replicate) copies the real guide in content/ until it has N
+chapters: copy k of a chapter or FAQ entry keeps its text, title, topics and
+sections and takes the slug ``<slug>-<k>`` (``replica_of`` maps a URL back to
+the original's). Search benchmarks use it, because real prose has the word
+frequencies, headings and questions readers search for, which an 80-word
+vocabulary does not; its vocabulary is the guide's, whatever N.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Metadata a copy must not repeat: one page owns an old URL; the order is the copy's own.
+NOT_COPIED = re.compile(r"^(Redirects|Order):.*\n", re.M)
+REPLICA = re.compile(r"^(guide/|faq/#|faq/)([a-z0-9-]+?)-\d+(?=/|#|$)")
 
 VOCABULARY = (
     "you your partner time talk listen feel feelings day week close trust share small kind "
@@ -121,14 +137,46 @@ def generate(chapters: int, dest: Path, topic_count: int = 40, seed: int = 1) ->
     return dest
 
 
+def replicate(chapters: int, dest: Path, source: Path = ROOT / "content") -> Path:
+    """The real guide copied until it has ``chapters`` chapters (FAQ entries in proportion)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(source, dest)
+    articles = sorted((source / "articles").glob("*.md"))
+    questions = sorted((source / "faq").glob("*.md"))
+    order = 1000
+    for kind, originals, wanted in (
+        ("articles", articles, chapters),
+        ("faq", questions, round(chapters * len(questions) / max(len(articles), 1))),
+    ):
+        for number in range(max(wanted - len(originals), 0)):
+            original = originals[number % len(originals)]
+            copy = number // len(originals) + 1
+            text = NOT_COPIED.sub("", original.read_text(encoding="utf-8"))
+            text = re.sub(r"^Slug: *(\S+)", rf"Slug: \g<1>-{copy}", text, count=1, flags=re.M)
+            if kind == "articles":
+                order += 1
+                text = f"Order: {order}\n" + text
+            (dest / kind / f"{original.stem}-{copy}.md").write_text(text, encoding="utf-8")
+    return dest
+
+
+def replica_of(url: str) -> str:
+    """The URL of the original a replicated page was copied from (the URL itself for an original)."""
+    return REPLICA.sub(lambda m: m[1] + m[2], url.lstrip("/"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", type=int)
     parser.add_argument("dest", type=Path)
     parser.add_argument("--topics", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--replicate", action="store_true", help="copy the real guide instead")
     args = parser.parse_args()
-    generate(args.chapters, args.dest, args.topics, args.seed)
+    if args.replicate:
+        replicate(args.chapters, args.dest)
+    else:
+        generate(args.chapters, args.dest, args.topics, args.seed)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ offline use from the first visit (the CSS and JavaScript, the home page,
 out of the first visit, as pages leave them until the search box is used (the
 worker caches them then); a worker that finds them in an older build's cache
 fetches this build's copies, so search keeps working offline after an update.
+The search files are lunr.min.js and search/meta.json, and the parts of the
+index (search/<build>/) only when search_index marked it small enough to be
+fetched whole (``"prefetch"`` in meta.json); a large index is fetched part
+by part as readers search, and the worker keeps the parts they fetched.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ def cached_urls(output: Path, base: str) -> tuple[list[str], list[str]]:
     pages = [page for page in PRECACHED_PAGES if (output / page / "index.html").is_file()]
     files = [p.relative_to(output).as_posix() for p in site_files(output) if p.suffix in PRECACHED_SUFFIXES]
     search = [path for path in files if path.startswith(SEARCH_FOLDER)]
+    if not search_fetched_whole(output):
+        search = [path for path in search if "/" not in path[len(SEARCH_FOLDER):]]
     first_visit = [*pages, *(path for path in files if not path.startswith(SEARCH_FOLDER))]
     return [f"{base}/{path}" for path in first_visit], [f"{base}/{path}" for path in search]
 
@@ -65,6 +71,12 @@ def sensitive_urls(output: Path, base: str) -> list[str]:
         relative = path.relative_to(output).as_posix()
         urls.append(f"{base}/{relative.removesuffix('index.html')}")
     return urls
+def search_fetched_whole(output: Path) -> bool:
+    meta = output / SEARCH_FOLDER / "meta.json"
+    try:
+        return bool(json.loads(meta.read_text(encoding="utf-8")).get("prefetch"))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def write_service_worker(pelican) -> None:

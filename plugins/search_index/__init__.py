@@ -2,18 +2,20 @@
 
 At ``finalized`` it reads the HTML the build wrote (extract.py), builds the
 index with lunr.py through a pipeline identical to lunr.js's (pipeline.py),
-and writes search/index.json, search/docs.json and search/lunr.min.js
-(index.py). theme/static/js/search.js does the rest in the browser.
+and writes it in parts (search/meta.json, search/<build>/*.json; parts.py)
+with search/lunr.min.js (index.py). theme/static/js/search-engine.js and
+search.js do the rest in the browser.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from pelican import signals
 
-from .extract import documents_in_site
+from .extract import SearchDocument, documents_in_site
 from .index import SNIPPET_LENGTH, TopicWords, copy_lunr, write_search_files
 
 logger = logging.getLogger(__name__)
@@ -62,22 +64,31 @@ def snippet_length(settings: dict) -> int:
     return length
 
 
-def write_search_index(pelican) -> None:
-    settings = pelican.settings
-    output = Path(pelican.output_path)
+def site_documents(output: Path, settings: dict) -> tuple[list[SearchDocument], list[TopicWords]]:
+    """The documents of a built site (topics with their aliases as keywords), and its topics."""
     documents = documents_in_site(output, chapter_prefix(settings))
     topics = topics_of(settings)
     aliases = {topic.url: " ".join(topic.aliases) for topic in topics}
     for document in documents:
         if document.kind == "topic":
             document.keywords = aliases.get(document.url, "")
+    return documents, topics
+
+
+def write_search_index(pelican) -> None:
+    settings = pelican.settings
+    output = Path(pelican.output_path)
+    started = time.process_time()
+    documents, topics = site_documents(output, settings)
     sizes = write_search_files(output, documents, topics, snippet_length(settings))
     copy_lunr(output)
     logger.info(
-        "search_index: %d documents; index.json %d bytes, docs.json %d bytes",
+        "search_index: %d documents; meta.json %d bytes, %d parts of %d bytes in all; %.2f s CPU",
         len(documents),
-        sizes["index.json"],
-        sizes["docs.json"],
+        sizes["meta.json"],
+        sizes["files"],
+        sizes["parts"],
+        time.process_time() - started,
     )
 
 

@@ -1,21 +1,18 @@
-"""Build the lunr index and the document store, and write them with lunr.js.
+"""Build the lunr index of the whole site, and write it in parts with lunr.js.
 
 Output, next to the search page:
 
-- ``search/index.json``: the lunr index (lunr.py, loadable by lunr.js 2.3.9),
-  packed (packing.py: the inverted index is left for the browser to rebuild);
-- ``search/docs.json``: ``{"docs": {ref: {title, url, kind, text, page?}},
-  "synonyms": {alias: [topic words]}}``, what results show and how the
-  browser widens a query with the words readers use for a topic;
+- ``search/meta.json`` and ``search/<build>/*.json``: the lunr index
+  (lunr.py, loadable by lunr.js 2.3.9) cut into parts a browser fetches as
+  queries need them, and the documents' titles, URLs and snippets in small
+  groups (parts.py); the synonyms (how the browser widens a query with the
+  words readers use for a topic) travel in meta.json;
 - ``search/lunr.min.js``, copied from node_modules: beside the index, so
-  search.js finds all three from the search form's action, wherever the
+  search.js finds everything from the search form's action, wherever the
   theme's own files end up (the assets plugin fingerprints them).
 
-Refs are short (a kind letter and a number: c12, f3, t40) because the index
-repeats them in every posting, and never look like integers, because
-JavaScript orders integer-like keys numerically and the two libraries would
-then break ties differently. Both files are compact JSON with sorted keys:
-the same site always gives the same bytes.
+Every file is compact JSON with sorted keys: the same site always gives the
+same bytes.
 """
 
 from __future__ import annotations
@@ -32,14 +29,13 @@ from lunr import __TARGET_JS_VERSION__
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from .extract import SearchDocument
-from .packing import pack, utf16_order
+from .parts import REF_PREFIX, utf16_order, write_parts
 from .pipeline import new_builder, stem, trim, words
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 LUNR_PACKAGE = ROOT / "node_modules" / "lunr"
-REF_PREFIX = {"chapter": "c", "faq": "f", "tip": "t", "topic": "o", "page": "p"}
 FIELDS = ["title", "text"]
 TITLE_BOOST = 10
 SCORE_DIGITS = 2
@@ -69,13 +65,13 @@ def assign_refs(documents: Iterable[SearchDocument]) -> dict[str, SearchDocument
 def build_index(refs: dict[str, SearchDocument], digits: int | None = SCORE_DIGITS) -> dict:
     """The serialised lunr index of the documents.
 
-    Three changes to what lunr.py writes: scores keep ``digits`` significant
+    Two changes to what lunr.py writes: scores keep ``digits`` significant
     digits (lunr writes three decimals, precision no ranking needs that costs
-    a fifth of the download); terms are numbered by falling document
-    frequency, so the commonest numbers are the shortest; and terms are
-    listed in JavaScript's sort order (UTF-16 code units, which differs from
-    Python's beyond U+FFFF), since lunr.js rebuilds its token set from this
-    list and refuses terms out of order.
+    a fifth of the download); and terms are listed and numbered in
+    JavaScript's sort order (UTF-16 code units, which differs from Python's
+    beyond U+FFFF), since lunr.js builds its token set from that list and
+    refuses terms out of order, and the browser numbers the terms of
+    meta.json by their place in it.
     """
     if not refs:
         return {
@@ -102,13 +98,9 @@ def build_index(refs: dict[str, SearchDocument], digits: int | None = SCORE_DIGI
 
 
 def renumber_terms(serialised: dict) -> None:
-    """Number terms by falling document frequency; vectors stay sorted by number."""
+    """Number terms in JavaScript's order; vectors stay sorted by number."""
     postings = serialised["invertedIndex"]
-
-    def frequency(entry) -> int:
-        return sum(len(docs) for field, docs in entry[1].items() if field != "_index")
-
-    ranked = sorted(postings, key=lambda entry: (-frequency(entry), entry[0]))
+    ranked = sorted(postings, key=lambda entry: utf16_order(entry[0]))
     number = {entry[1]["_index"]: rank for rank, entry in enumerate(ranked)}
     for _, posting in postings:
         posting["_index"] = number[posting["_index"]]
@@ -160,10 +152,6 @@ def topic_words(text: str) -> dict[str, str]:
     return found
 
 
-def to_json(data) -> bytes:
-    return json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode("utf-8")
-
-
 def excerpt(text: str, length: int) -> str:
     """``text`` cut at a word boundary to at most ``length`` characters, with "…" when cut."""
     if len(text) <= length:
@@ -173,6 +161,7 @@ def excerpt(text: str, length: int) -> str:
 
 
 def store_entry(document: SearchDocument, snippet_length: int) -> dict:
+    """What a result shows: title, URL, kind, snippet text, and the page a section belongs to."""
     entry = {
         "title": document.title,
         "url": document.url,
@@ -190,24 +179,15 @@ def write_search_files(
     topics: list[TopicWords],
     snippet_length: int = SNIPPET_LENGTH,
 ) -> dict:
-    """Write index.json and docs.json under output/search/; return their sizes in bytes.
+    """Write meta.json and the parts under output/search/; return their sizes in bytes.
 
-    The index holds every word; the store keeps the first ``snippet_length``
-    characters of each text, enough for a snippet and a fraction of the bytes.
+    The index holds every word; the snippet files keep the first
+    ``snippet_length`` characters of each text, enough for a snippet and a
+    fraction of the bytes.
     """
     refs = assign_refs(documents)
-    store = {
-        "docs": {ref: store_entry(document, snippet_length) for ref, document in refs.items()},
-        "synonyms": synonyms(topics),
-    }
-    folder = output / "search"
-    folder.mkdir(parents=True, exist_ok=True)
-    sizes = {}
-    for name, data in (("index.json", pack(build_index(refs))), ("docs.json", store)):
-        payload = to_json(data)
-        (folder / name).write_bytes(payload)
-        sizes[name] = len(payload)
-    return sizes
+    store = {ref: store_entry(document, snippet_length) for ref, document in refs.items()}
+    return write_parts(output / "search", build_index(refs), store, synonyms(topics))
 
 
 def copy_lunr(output: Path, package: Path = LUNR_PACKAGE) -> bool:

@@ -30,8 +30,6 @@ from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 
-from .packing import unpack
-
 APOSTROPHES = "'\u2018\u2019\u02bc"
 POSSESSIVE = re.compile(f"[{APOSTROPHES}]s(?![^\\W_])")
 APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
@@ -122,7 +120,7 @@ def search_pipeline() -> Pipeline:
 
 
 def load_index(serialised: dict) -> Index:
-    """A serialised index (packed or not) loaded by lunr.py with the same pipeline lunr.js uses."""
-    index = Index.load(unpack(serialised))
+    """A serialised index loaded by lunr.py with the same pipeline lunr.js uses."""
+    index = Index.load(serialised)
     index.pipeline = search_pipeline()
     return index

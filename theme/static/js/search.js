@@ -1,252 +1,67 @@
-// Search the guide on the reader's device: lunr.js 2.3.9 and an index built at
-// build time (plugins/search_index), fetched from /search/ (lunr.min.js,
-// index.json, docs.json) the first time the search box gets focus, or when
-// /search/ opens. Nothing typed leaves the page. docs/search.md has the why.
-//
-// The query is built, never parsed: the reader's text is split into words
-// exactly as the index was (words() mirrors plugins/search_index/pipeline.py),
-// stop words are dropped the way lunr drops them, and each word becomes
-// clauses of idx.query(): the exact word (boosted), the topic words its
-// aliases stand for ("husband" -> partners), one typo for words of 5 letters
-// or more (and, for a word the index does not know, the longest index term
-// that begins it), and, for the word being typed, every term it begins (lunr's
-// trailing-wildcard match). Words in most texts keep to titles. Characters
-// that mean something to lunr's query syntax (: ^ ~ * + - \ " ') never reach it.
+// Search the guide on the reader's device: the page side. search-engine.js
+// (loaded just before this file) fetches lunr.js and the index parts from
+// /search/ the first time the search box gets focus, or when /search/ opens,
+// and answers queries; this file draws them. Nothing typed leaves the page.
+// docs/search.md has the why.
 //
 // Header: results as you type in a listbox under the box (combobox pattern).
 // /search/?q=...: the full list inside #search-results, which holds nothing but
-// results, best first, each one <a>. All text goes in with textContent.
+// results, best first, each one <a>. All text goes in with textContent. No
+// input throws: text is made well-formed first (a lone surrogate would make
+// encodeURIComponent throw), and a part of the index that cannot be fetched
+// gives a message and a "Try again" button, never a page error or stale results.
 (function () {
   "use strict";
 
   var input = document.getElementById("site-search");
   var form = input && input.form;
-  if (!form || !window.fetch || !window.URL) return;
+  var library = window.closerSearchEngine;
+  if (!form || !library || !window.fetch || !window.URL || !window.Map) return;
 
   var SEARCH_URL = new URL(form.getAttribute("action") || "/search/", document.baseURI);
   var ROOT_URL = new URL("../", SEARCH_URL);
   var DROPDOWN_SIZE = 6;
   var PAGE_SIZE = 50;
   var DEBOUNCE_MS = 80;
-  var MAX_WORDS = 12;
-  var FUZZY_MIN = 5;
-  var FUZZY_MAX = 20;
-  var PREFIX_MIN = 4;
-  var COMMON_SHARE = 0.25;
-  var BOOST = { exact: 10, synonym: 3, prefix: 2, typo: 1 };
   var KIND_LABELS = { chapter: "Chapter", faq: "FAQ", tip: "Tip", topic: "Topic", page: "Page" };
-  var POSSESSIVE = /['\u2018\u2019\u02bc]s(?![\p{L}\p{N}])/gu;
-  var APOSTROPHES = /['\u2018\u2019\u02bc]/g;
-  var NOT_A_WORD = /[^\p{L}\p{N}]+/u;
   var WORD = /[\p{L}\p{N}'\u2018\u2019\u02bc]+/gu;
+  var UNAVAILABLE = "Search is not available right now.";
+  var PART_MISSING = "Search could not load part of its index.";
+  var BROKEN = "Search could not handle this text.";
 
-  // ---- Loading --------------------------------------------------------------
-
-  var engine = null;
-
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      if (window.lunr) return resolve();
-      var script = document.createElement("script");
-      script.src = src;
-      script.addEventListener("load", function () { resolve(); });
-      script.addEventListener("error", function () { reject(new Error("could not load " + src)); });
-      document.head.appendChild(script);
-    });
-  }
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
-      return response.json();
-    });
-  }
-
-  // The index comes packed (plugins/search_index/packing.py): each document's
-  // field vectors, with term numbers as gaps, and the terms. Rebuild lunr's
-  // serialised form from them: the inverted index is the vectors inside out.
-  function unpack(packed) {
-    if (!packed.terms) return packed;
-    var fields = packed.fields;
-    var postings = packed.terms.map(function (term, number) {
-      var posting = { _index: number };
-      fields.forEach(function (field) { posting[field] = {}; });
-      return posting;
-    });
-    var fieldVectors = [];
-    packed.vectors.forEach(function (entry) {
-      var ref = entry[0];
-      fields.forEach(function (field, f) {
-        var gaps = entry[f + 1], vector = [], number = 0;
-        for (var i = 0; i + 1 < gaps.length; i += 2) {
-          number += gaps[i];
-          vector.push(number, gaps[i + 1]);
-          postings[number][field][ref] = {};
-        }
-        fieldVectors.push([field + "/" + ref, vector]);
-      });
-    });
-    var inverted = packed.terms.map(function (term, number) { return [term, postings[number]]; });
-    inverted.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
-    return {
-      version: packed.version,
-      fields: fields,
-      fieldVectors: fieldVectors,
-      invertedIndex: inverted,
-      pipeline: packed.pipeline
-    };
-  }
-
-  function nextTurn() {
-    return new Promise(function (resolve) { setTimeout(resolve, 0); });
-  }
+  var engine = library.create(SEARCH_URL);
+  var words = library.words;
+  var wellFormed = library.wellFormed;
+  var prefetched = null;
 
   function load() {
-    if (!engine) {
-      engine = Promise.all([
-        loadScript(new URL("lunr.min.js", SEARCH_URL).href),
-        getJSON(new URL("index.json", SEARCH_URL).href),
-        getJSON(new URL("docs.json", SEARCH_URL).href)
-      ]).then(function (parts) {
-        var store = parts[2];
-        // Unpacking and loading the index are each a long task on a phone:
-        // a turn of the event loop before each keeps the page responsive.
-        return nextTurn().then(function () {
-          var serialised = unpack(parts[1]);
-          return nextTurn().then(function () {
-            return {
-              index: window.lunr.Index.load(serialised),
-              docs: store.docs,
-              synonyms: store.synonyms || {},
-              size: Object.keys(store.docs).length,
-              common: Object.create(null)
-            };
-          });
-        });
-      });
-      engine.catch(function () { engine = null; });  // let the next attempt try again
-    }
-    return engine;
+    return engine.ready();
   }
 
-  // ---- Queries --------------------------------------------------------------
-
-  function words(text) {
-    return String(text).toLowerCase().replace(POSSESSIVE, "").replace(APOSTROPHES, "")
-      .split(NOT_A_WORD).filter(Boolean);
-  }
-
-  function trimmed(word) {
-    return window.lunr.trimmer(new window.lunr.Token(word)).toString();
-  }
-
-  function isStopWord(word) {
-    return !window.lunr.stopWordFilter(new window.lunr.Token(trimmed(word)));
-  }
-
-  function stemmed(word) {
-    return window.lunr.stemmer(new window.lunr.Token(trimmed(word))).toString();
-  }
-
-  function own(object, key) {
-    return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : null;
-  }
-
-  // Whether more than COMMON_SHARE of the documents have `term` in their text.
-  function common(found, term) {
-    if (!(term in found.common)) {
-      var posting = own(found.index.invertedIndex, term);
-      found.common[term] = !!posting && Object.keys(posting.text).length > COMMON_SHARE * found.size;
-    }
-    return found.common[term];
-  }
-
-  function inTitles(found, term) {
-    var posting = own(found.index.invertedIndex, term);
-    return !!posting && Object.keys(posting.title).length > 0;
-  }
-
-  // The clauses for the reader's text; `typing` means the last word may be unfinished.
-  function clausesFor(found, text, typing) {
-    var all = words(text).slice(0, MAX_WORDS);
-    var clauses = [];
-    var seen = Object.create(null);
-
-    function add(term, options) {
-      var clause = { term: term, boost: options.boost, usePipeline: options.usePipeline !== false };
-      if (options.fields) clause.fields = options.fields;
-      if (options.wildcard) clause.wildcard = options.wildcard;
-      if (options.editDistance) clause.editDistance = options.editDistance;
-      var key = JSON.stringify(clause);
-      if (!seen[key]) {
-        seen[key] = true;
-        clauses.push(clause);
-      }
-    }
-
-    var stems = all.map(stemmed);
-    for (var n = 3; n >= 1; n--) {
-      for (var i = 0; i + n <= all.length; i++) {
-        var targets = own(found.synonyms, stems.slice(i, i + n).join(" "));
-        if (targets) targets.forEach(function (target) { add(target, { boost: BOOST.synonym }); });
-      }
-    }
-    var content = all.filter(function (word) { return trimmed(word) && !isStopWord(word); });
-    all.forEach(function (word, index) {
-      var term = trimmed(word);
-      if (!term) return;
-      if (!isStopWord(word)) {
-        // A word in most texts ("partner", "feel") adds little to a text's
-        // score (lunr's IDF is low) but most of the work: look for it in
-        // titles only, unless it is all the reader typed and no title has it.
-        var fields = common(found, stems[index]) && (content.length > 1 || inTitles(found, stems[index]))
-          ? ["title"] : null;
-        add(word, { boost: BOOST.exact, fields: fields });
-        if (term.length >= FUZZY_MIN && term.length <= FUZZY_MAX) {
-          add(word, { boost: BOOST.typo, editDistance: 1, fields: fields });
-          // A word the index does not know is often a typo that the stemmer
-          // could not take apart ("vulnerabilty", "mindfullness"): also try
-          // the longest term the index knows that begins the word.
-          if (!own(found.index.invertedIndex, stems[index])) {
-            for (var end = term.length - 1; end >= PREFIX_MIN; end--) {
-              if (own(found.index.invertedIndex, term.slice(0, end))) {
-                add(term.slice(0, end), { boost: BOOST.typo, usePipeline: false });
-                break;
-              }
-            }
-          }
-        }
-      }
-      if (typing && index === all.length - 1 && term.length >= 2) {
-        // The word being typed: every index term it begins (what a trailing
-        // wildcard would match), each a clause of its own so that common ones
-        // can keep to titles too.
-        found.index.tokenSet.intersect(window.lunr.TokenSet.fromString(term + "*")).toArray().sort()
-          .forEach(function (match) {
-            var fields = common(found, match) && (content.length > 1 || inTitles(found, match)) ? ["title"] : null;
-            add(match, { boost: BOOST.prefix, usePipeline: false, fields: fields });
-          });
-      }
-    });
-    return clauses;
-  }
-
-  function search(found, text, typing) {
-    var clauses = clausesFor(found, text, typing);
-    if (!clauses.length) return [];
-    var results = found.index.query(function (query) {
-      clauses.forEach(function (clause) {
-        var options = { boost: clause.boost, usePipeline: clause.usePipeline };
-        if (clause.fields) options.fields = clause.fields.slice();
-        if (clause.wildcard) options.wildcard = clause.wildcard;
-        if (clause.editDistance) options.editDistance = clause.editDistance;
-        query.term(clause.term, options);
+  // Hits for `text` with the documents of the first `shown` of them.
+  function find(text, typing, shown) {
+    return engine.search(text, typing, shown).then(function (found) {
+      return engine.withDocuments(found.hits.slice(0, shown)).then(function (withDocs) {
+        return { hits: withDocs, total: found.total };
       });
     });
-    results.sort(function (a, b) { return b.score - a.score || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0); });
-    return results.filter(function (result) { return own(found.docs, result.ref); }).map(function (result) {
-      return { ref: result.ref, score: result.score, doc: found.docs[result.ref], terms: Object.keys(result.matchData.metadata) };
-    });
+  }
+
+  // After a first search, a small index is fetched whole (one part at a
+  // time), so that search keeps working offline; a large one never is.
+  function prefetchLater() {
+    if (!prefetched) {
+      prefetched = new Promise(function (resolve) { setTimeout(resolve, 300); })
+        .then(engine.prefetch)
+        .catch(function () { prefetched = null; return false; });
+    }
+    return prefetched;
+  }
+
+  function failureText(error) {
+    if (error && error.name === "PartError") return error.message.indexOf("meta.json") >= 0 || error.message.indexOf("lunr") >= 0
+      ? UNAVAILABLE : PART_MISSING;
+    return BROKEN;
   }
 
   // ---- Rendering ------------------------------------------------------------
@@ -266,7 +81,7 @@
     var match;
     WORD.lastIndex = 0;
     while ((match = WORD.exec(text)) !== null) {
-      if (words(match[0]).some(function (word) { return wanted[stemmed(word)]; })) {
+      if (words(match[0]).some(function (word) { return wanted[engine.stemmed(word)]; })) {
         found.push([match.index, match.index + match[0].length]);
       }
     }
@@ -387,10 +202,15 @@
     setActive(active < 0 ? (step > 0 ? 0 : count - 1) : (active + step + count) % count);
   }
 
+  // URLSearchParams, not encodeURIComponent: it never throws (text is well-formed anyway).
   function pageURL(text) {
     var url = new URL(SEARCH_URL.href);
-    url.search = "?q=" + encodeURIComponent(text);
+    url.search = new URLSearchParams({ q: wellFormed(text) }).toString();
     return url.href;
+  }
+
+  function quoted(text) {
+    return "\u201c" + text + "\u201d";
   }
 
   function noResultsNote(container) {
@@ -410,12 +230,30 @@
     container.appendChild(document.createTextNode("."));
   }
 
-  function showDropdown(hits, text) {
+  // A message and a "Try again" button that runs `retry`.
+  function failureNote(container, message, retry) {
+    clear(container);
+    container.appendChild(element("span", "search-failure__text", message + " "));
+    var button = element("button", "search-retry", "Try again");
+    button.type = "button";
+    button.addEventListener("click", function () { retry(); });
+    container.appendChild(button);
+  }
+
+  function emptyDropdown() {
+    options = [];
     clear(listbox);
     clear(note);
+    listbox.hidden = true;
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function showDropdown(hits, total, text) {
+    emptyDropdown();
     options = hits.slice(0, DROPDOWN_SIZE).map(function (hit) { return resultLink(hit, 110); });
-    if (hits.length) {
-      var all = element("a", "search-result search-result--all", "See all " + plural(hits.length, "result") + " for \u201c" + text + "\u201d");
+    if (total) {
+      var all = element("a", "search-result search-result--all", "See all " + plural(total, "result") + " for " + quoted(text));
       all.href = pageURL(text);
       options.push(all);
     } else {
@@ -429,35 +267,48 @@
       listbox.appendChild(option);
     });
     listbox.hidden = !options.length;
-    active = -1;
-    input.removeAttribute("aria-activedescendant");
-    status.textContent = hits.length ? plural(hits.length, "result") + " for \u201c" + text + "\u201d" : "No results for \u201c" + text + "\u201d";
+    status.textContent = total ? plural(total, "result") + " for " + quoted(text) : "No results for " + quoted(text);
     if (document.activeElement === input) open();
   }
 
+  function showFailure(error, text) {
+    emptyDropdown();
+    var message = failureText(error);
+    failureNote(note, message, function () {
+      input.focus();
+      update();
+    });
+    status.textContent = message + (text ? " " + quoted(text) : "");
+    if (document.activeElement === input || form.contains(document.activeElement)) open();
+  }
+
+  var latest = 0;  // the number of the newest update: an older one never draws over it
+
   // Show the results for what is in the box now; resolves once they are shown.
   function update() {
-    var text = input.value;
+    var text = wellFormed(input.value);
+    var mine = ++latest;
     if (!words(text).length || text.trim().length < 2) {
-      options = [];
-      clear(listbox);
-      clear(note);
+      emptyDropdown();
       status.textContent = "";
       close();
       return Promise.resolve();
     }
-    return load().then(function (found) {
-      if (input.value !== text) return;  // the reader typed on; a newer update will run
-      showDropdown(search(found, text, !/\s$/.test(text)), text);
-    }, unavailable);
-  }
-
-  function unavailable() {
-    status.textContent = "Search is not available right now. Please try again.";
+    var typing = !/\s$/.test(text);
+    return Promise.resolve().then(function () {
+      return find(text, typing, DROPDOWN_SIZE);
+    }).then(function (found) {
+      if (mine !== latest) return;  // the reader typed on; a newer update draws
+      showDropdown(found.hits, found.total, text);
+      prefetchLater();
+    }).catch(function (error) {
+      if (mine !== latest) return;
+      showFailure(error, text);
+    });
   }
 
   input.addEventListener("focus", function () {
-    load().catch(unavailable);
+    load().catch(function () {});  // a failure is shown when the reader searches
     if (options.length || note.firstChild) open();
   });
   input.addEventListener("input", function () {
@@ -513,47 +364,73 @@
   var results = document.getElementById("search-results");
   var pageStatus = document.getElementById("search-status");
   var none = document.getElementById("search-none");
+  var retryRow = null;
+  var latestPage = 0;
+
+  function setRetry(message, retry) {
+    if (!retryRow && pageStatus) {
+      retryRow = element("p", "search-failure");
+      pageStatus.parentNode.insertBefore(retryRow, pageStatus.nextSibling);
+    }
+    if (!retryRow) return;
+    retryRow.hidden = !message;
+    if (message) failureNote(retryRow, message, retry); else clear(retryRow);
+  }
 
   function showPage(text) {
-    if (!results) return;
+    if (!results) return Promise.resolve();
+    text = wellFormed(text);
+    var mine = ++latestPage;
     clear(results);
+    setRetry("");
     if (none) none.hidden = true;
     if (!words(text).length) {
       if (pageStatus) pageStatus.textContent = "";
-      return;
+      return Promise.resolve();
     }
-    load().then(function (found) {
-      var hits = search(found, text, false);
+    return Promise.resolve().then(function () {
+      return find(text, false, PAGE_SIZE);
+    }).then(function (found) {
+      if (mine !== latestPage) return;
       clear(results);
-      hits.slice(0, PAGE_SIZE).forEach(function (hit) { results.appendChild(resultLink(hit, 240)); });
+      found.hits.forEach(function (hit) { results.appendChild(resultLink(hit, 240)); });
       if (pageStatus) {
-        pageStatus.textContent = hits.length
-          ? plural(hits.length, "result") + " for \u201c" + text + "\u201d" + (hits.length > PAGE_SIZE ? ", the best " + PAGE_SIZE + " shown" : "")
-          : "No results for \u201c" + text + "\u201d.";
+        pageStatus.textContent = found.total
+          ? plural(found.total, "result") + " for " + quoted(text) + (found.total > PAGE_SIZE ? ", the best " + PAGE_SIZE + " shown" : "")
+          : "No results for " + quoted(text) + ".";
       }
-      if (none) none.hidden = hits.length > 0;
-    }, function () {
-      if (pageStatus) pageStatus.textContent = "Search is not available right now. Please try again.";
+      if (none) none.hidden = found.total > 0;
+      prefetchLater();
+    }).catch(function (error) {
+      if (mine !== latestPage) return;
+      clear(results);
+      var message = failureText(error);
+      if (pageStatus) pageStatus.textContent = message;
+      setRetry(message, function () { showPage(text); });
     });
   }
 
   function queryInAddress() {
-    return new URLSearchParams(window.location.search).get("q") || "";
+    try {
+      return new URLSearchParams(window.location.search).get("q") || "";
+    } catch (error) {
+      return "";
+    }
   }
 
   if (results) {
-    input.value = queryInAddress();
+    input.value = wellFormed(queryInAddress());
     load().catch(function () {});
     showPage(input.value);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       close();
-      var text = input.value;
+      var text = wellFormed(input.value);
       if (text !== queryInAddress()) window.history.pushState(null, "", pageURL(text));
       showPage(text);
     });
     window.addEventListener("popstate", function () {
-      input.value = queryInAddress();
+      input.value = wellFormed(queryInAddress());
       showPage(input.value);
     });
   }
@@ -561,21 +438,31 @@
   // For tests and the benchmark: the same search the page runs.
   window.closerSearch = Object.freeze({
     load: load,
-    unpack: unpack,
     show: function (text) {  // fill the box and show its results at once, without the debounce
       input.value = text;
       return update();
     },
+    showPage: showPage,
     words: words,
     clauses: function (text, typing) {
-      return load().then(function (found) { return clausesFor(found, text, !!typing); });
+      return engine.clauses(text, !!typing);
     },
-    search: function (text, typing) {
-      return load().then(function (found) {
-        return search(found, text, !!typing).map(function (hit) {
+    // Every hit, best first; `shown` of them (6 unless given) with their URL and title.
+    search: function (text, typing, shown) {
+      return find(text, !!typing, shown === undefined ? DROPDOWN_SIZE : shown).then(function (found) {
+        return found.hits.map(function (hit) {
           return { ref: hit.ref, score: hit.score, url: hit.doc.url, title: hit.doc.title, kind: hit.doc.kind };
         });
       });
+    },
+    // Every hit's ref and score, best first, without fetching any document.
+    refs: function (text, typing) {
+      return engine.search(text, !!typing, PAGE_SIZE).then(function (found) {
+        return found.all().map(function (hit) { return { ref: hit.ref, score: hit.score }; });
+      });
+    },
+    prefetched: function () {
+      return prefetched ? prefetched : Promise.resolve(false);
     }
   });
 })();
