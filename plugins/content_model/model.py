@@ -50,7 +50,8 @@ KINDS = {
             ("topics", "related", "sources"),
         ),
         Kind("topic", "topics", ("title", "slug", "aliases"), ("related",), ("aliases", "related")),
-        Kind("page", "pages", ("title", "slug", "reviewed"), ("status", "summary", "redirects", "autolink", "sensitive")),
+        Kind("page", "pages", ("title", "slug", "reviewed"),
+             ("status", "summary", "redirects", "autolink", "sensitive")),
     )
 }
 
