@@ -75,6 +75,10 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# Templates escape every value (docs/architecture.md, "Guard by construction"): text
+# stays text. Only sanitized content HTML (Markup, or printed |safe) is printed as HTML.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+
 # Reading speed for "N min read", in words per minute.
 READING_SPEED = 220
 

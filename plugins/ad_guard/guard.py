@@ -136,10 +136,9 @@ def check_site(pelican) -> None:
     started = time.process_time()
     settings = pelican.settings
     sources = read_sources(settings["PATH"], settings.get("IGNORE_FILES", []))
-    source_findings = {path: scan_markdown(text, _guard.rules) for path, text in sources.items()}
     # Comments are not rendered: a URL or phrase in one is not where a page got it.
     rendered = {path: COMMENT.sub(blank, text) for path, text in sources.items()}
-    report = Report(rendered, source_findings, _guard.allow)
+    report = Report(rendered, {}, _guard.allow)
     output = Path(settings["OUTPUT_PATH"])
     pages = sorted(output.rglob("*.html"))
     scanner = PageScanner(_guard.rules, _guard.site_host)
