@@ -16,6 +16,9 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PATH = "content"
+# Markdown is the only source format: Pelican's HTML and reStructuredText readers
+# are off, and ad_guard reports any other file in a content folder by name.
+READERS = {"html": None, "htm": None, "rst": None}
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 # faq/ and topics/ are read by their own plugins, never as articles or pages.

@@ -22,6 +22,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, pelican_open
 
 from . import model
+from .reserved import reserved_slugs
 from .sanitize import Refusal, Sanitizer, plain_text
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ class GuideMarkdownReader(MarkdownReader):
             for problem in model.check(kind, display_path(source_path), text, metadata, written):
                 log = logger.error if problem.level == "error" else logger.warning
                 log("%s", problem)
+            slug = str(metadata.get("slug", "")).strip()
+            if slug.lower() in reserved_slugs(self.settings):
+                logger.error('%s:%d: Slug "%s" is a URL the build writes itself (/%s/); choose another slug',
+                             display_path(source_path), model.metadata_lines(text).get("slug", 1), slug, slug)
             metadata = normalise(kind, metadata, self.settings)
             if "sources" in metadata:
                 metadata["sources"] = [Markup(self.sanitized(sanitizer, source, places, "sources"))

@@ -127,7 +127,8 @@ def start_tag(node: LexborNode) -> str:
     """An element's start tag rebuilt from its parsed attributes, as an editor would write it."""
     parts = [node.tag]
     for name, value in node.attributes.items():
-        parts.append(name if value is None else f'{name}="{html.escape(value, quote=False).replace(chr(34), "&quot;")}"')
+        escaped = html.escape(value or "", quote=False).replace('"', "&quot;")
+        parts.append(name if value is None else f'{name}="{escaped}"')
     return "<" + " ".join(parts) + ">"
 
 
@@ -333,11 +334,13 @@ class Sanitizer:
                 elif problem.startswith("rel "):
                     token = problem.split('"')[1]
                     if token.lower() == "sponsored":
-                        found.append(Refusal('rel="sponsored" link', attrs.get("href", ""), attrs.get("href", "")))
+                        href = attrs.get("href", "")
+                        found.append(Refusal('rel="sponsored" link', href, href))
                     else:
                         found.append(Refusal(f"HTML not allowed: {problem} on <{tag}>", written, needle))
                 elif problem == "reserved id":
-                    found.append(Refusal(f'HTML not allowed: id "{value}" is used by the theme', written, needle))
+                    found.append(Refusal(f'HTML not allowed: id "{value}" is used by the theme',
+                                         written, needle))
                 else:
                     found.append(Refusal(f"HTML not allowed: {problem} on <{tag}>", written, needle))
         return found
@@ -356,7 +359,8 @@ ALLOWED_REL = frozenset({"nofollow", "noopener", "noreferrer", "external", "lice
 
 def difference(expected: str, actual: str) -> str:
     """The stretch of ``expected`` where ``actual`` starts to differ, for the message."""
-    at = next((i for i, (a, b) in enumerate(zip(expected, actual)) if a != b), min(len(expected), len(actual)))
+    at = next((i for i, (a, b) in enumerate(zip(expected, actual)) if a != b),
+              min(len(expected), len(actual)))
     return expected[max(0, at - 20): at + 60]
 
 
