@@ -281,7 +281,7 @@ def lines_with(finding: Finding, text: str) -> list[int]:
         pattern = label if label.search(text) else re.compile(rf"\b{words}\b", re.I)
         offsets = [m.start() for m in pattern.finditer(text)]
     else:
-        needle = finding.needle
+        needle = reader_text(finding.needle)  # the sources are searched as the rules read them
         offsets = all_offsets(text, needle) or all_offsets(text, needle.replace("&", "&amp;"))
         if not offsets and "?" in needle:
             offsets = all_offsets(text, needle.split("?", 1)[0] + "?")

@@ -119,6 +119,9 @@ class SourcePlaces:
             at = self.searchable.find(needle, self.next.get(needle, 0))
             if at < 0:
                 at = self.searchable.find(needle)
+            if at < 0:
+                # Markdown may disagree with the code-span guess (backticks inside raw HTML).
+                at = self.text.lower().find(needle)
             if at >= 0:
                 self.next[needle] = at + 1
                 return self.text.count("\n", 0, at) + 1
@@ -130,7 +133,7 @@ class SourcePlaces:
         return next((n for n in range(self.body, len(lines) + 1) if lines[n - 1].strip()), self.body)
 
 
-COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+COMMENT = re.compile(r"<!--.*?-->", re.S)  # closed ones only: Markdown renders what follows <!-- alone
 CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$|(`+)(?!`).+?(?<!`)\2(?!`)", re.S | re.M)
 
 
