@@ -32,7 +32,7 @@ def siteurl_problem(value: str) -> str | None:
     try:
         url = URL(value)
     except ValueError:
-        return f"SITEURL is not a URL: {value!r}; write it like https://guide.example.org"
+        return f"SITEURL must be an absolute http(s) URL, like https://guide.example.org: {value!r}"
     if url.protocol not in ("https:", "http:") or not url.hostname:
         return f"SITEURL must be an absolute http(s) URL, like https://guide.example.org: {value!r}"
     if url.username or url.password or url.search or url.hash:
