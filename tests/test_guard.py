@@ -45,7 +45,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def scripts(page: Path) -> list[str]:
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    return [tag.get("src", "inline") for tag in soup.find_all("script") if tag.get("type") != "application/ld+json"]
+    return [tag.get("src", "inline") for tag in soup.find_all("script")
+            if tag.get("type") != "application/ld+json"]
 
 
 # --- text is text ------------------------------------------------------------------------
@@ -62,7 +63,8 @@ def test_encoded_markup_in_summaries_descriptions_and_card_titles_stays_text(bui
     chapter.write_text(text)
     topic = content / "topics" / "listening.md"
     body = topic.read_text().split("\n\n", 1)
-    topic.write_text(f"{body[0]}\n\nListening {HOSTILE_TEXT} is a skill.\n\n{body[1] if len(body) > 1 else ''}")
+    rest = body[1] if len(body) > 1 else ""
+    topic.write_text(f"{body[0]}\n\nListening {HOSTILE_TEXT} is a skill.\n\n{rest}")
     result = build_site(content)
     assert result.ok, result.log
     ours = {"inline"}  # no inline script on any page
@@ -71,7 +73,8 @@ def test_encoded_markup_in_summaries_descriptions_and_card_titles_stays_text(bui
         assert "/images/x.js" not in found and not (set(found) & ours), f"{page}: {found}"
     home = BeautifulSoup((result.output / "index.html").read_text(), "html.parser")
     assert "A chapter <script src=/images/x.js></script> with cards." in home.get_text()
-    topic_page = BeautifulSoup((result.output / "topics" / "listening" / "index.html").read_text(), "html.parser")
+    topic_html = (result.output / "topics" / "listening" / "index.html").read_text()
+    topic_page = BeautifulSoup(topic_html, "html.parser")
     assert "Listening <script src=/images/x.js></script> is a skill." in topic_page.get_text()
     assert "Put the phone <script src=/images/x.js></script> away" in topic_page.get_text()
 
@@ -79,12 +82,14 @@ def test_encoded_markup_in_summaries_descriptions_and_card_titles_stays_text(bui
 def test_quotes_in_titles_cannot_leave_an_attribute(build_site, site_copy):
     content = site_copy("basic")
     chapter = content / "articles" / "first.md"
-    chapter.write_text(chapter.read_text().replace("Title: First steps", 'Title: First "steps"><b onclick=x>'))
+    hostile = 'Title: First "steps"><b onclick=x>'
+    chapter.write_text(chapter.read_text().replace("Title: First steps", hostile))
     result = build_site(content)
     assert result.ok, result.log
     page = (result.output / "guide" / "first-steps" / "index.html").read_text()
     soup = BeautifulSoup(page, "html.parser")
-    assert soup.find("meta", attrs={"property": "og:title"})["content"].startswith('First "steps"><b onclick=x>')
+    title = soup.find("meta", attrs={"property": "og:title"})["content"]
+    assert title.startswith('First "steps"><b onclick=x>')
     assert not soup.find("b", attrs={"onclick": True})
 
 
@@ -94,8 +99,9 @@ def test_quotes_in_titles_cannot_leave_an_attribute(build_site, site_copy):
 def test_the_sanitizer_keeps_exactly_what_our_extensions_emit():
     card = (
         '<aside class="tip-card tip-card--tip" id="tip-a" aria-labelledby="tip-a-title" data-kind="tip" '
-        'data-topics="trust"><h3 id="tip-a-title"><span class="tip-card__kind">Tip<span class="visually-hidden">'
-        ':</span></span> A</h3><a class="tip-card__link" href="#tip-a"><span aria-hidden="true">#</span>'
+        'data-topics="trust"><h3 id="tip-a-title"><span class="tip-card__kind">Tip'
+        '<span class="visually-hidden">:</span></span> A</h3><a class="tip-card__link" href="#tip-a">'
+        '<span aria-hidden="true">#</span>'
         '<span class="visually-hidden">Link to this tip</span></a><div class="tip-card__body"><p>Body '
         '<a data-wiki-line="3" data-wiki-title="" href="wiki:trust">trust</a></p></div></aside>'
     )
@@ -108,7 +114,8 @@ def test_the_sanitizer_names_what_it_drops_and_publishes_only_what_it_keeps():
     result = Sanitizer().sanitize('<p class="x" onclick="a()">Hi <img src="//cdn.example/p.png" alt="">'
                                   '<a href="jav&#x09;ascript:alert(1)">go</a></p>')
     assert [refusal.rule for refusal in result.refusals] == [
-        "HTML not allowed: class= on <p>", "unsafe HTML onclick=", "third-party image", "unsafe URL (javascript:)",
+        "HTML not allowed: class= on <p>", "unsafe HTML onclick=", "third-party image",
+        "unsafe URL (javascript:)",
     ]
     assert result.html == '<p>Hi <img alt=""><a>go</a></p>'
 
@@ -124,7 +131,7 @@ def test_the_allowlist_is_written_down_with_comments():
 # --- files in content/ -------------------------------------------------------------------------
 
 
-def test_static_files_are_checked_by_their_bytes_and_links_are_never_followed(build_site, site_copy, tmp_path):
+def test_static_files_are_checked_by_bytes_and_links_never_followed(build_site, site_copy, tmp_path):
     output = tmp_path / "site"
     assert build_site("adguard-good", output=output).ok
     before = snapshot(output)
@@ -145,12 +152,14 @@ def test_static_files_are_checked_by_their_bytes_and_links_are_never_followed(bu
     assert result.returncode == 1
     where = shown(images)
     assert errors(result.log) == {
-        f"{where}/bad.svg:1: error: an SVG with an event handler (onload=): only plain SVG pictures may be published",
-        f"{where}/fake.png:1: error: not an image (PNG, JPEG, WebP, AVIF, GIF or plain SVG), judged by its contents",
+        f"{where}/bad.svg:1: error: an SVG with an event handler (onload=): "
+        "only plain SVG pictures may be published",
+        f"{where}/fake.png:1: error: not an image (PNG, JPEG, WebP, AVIF, GIF or plain SVG), "
+        "judged by its contents",
         f"{where}/git:1: error: a symbolic link: content must be real files inside the content folder "
         "(links are never followed or published)",
-        f"{where}/page.html:1: error: .html files may not be published from a static folder (the site's origin "
-        "is trusted to run code); only images belong here",
+        f"{where}/page.html:1: error: .html files may not be published from a static folder "
+        "(the site's origin is trusted to run code); only images belong here",
         f"{where}/passwd.png:1: error: a symbolic link: content must be real files inside the content folder "
         "(links are never followed or published)",
         f"{where}/pixel.svg:1: error: an SVG that refers to another file (https://stats.example.com/p.gif): "
@@ -165,7 +174,8 @@ def test_good_images_and_editor_data_pass(build_site, site_copy):
     content = site_copy("adguard-good")
     (content / "images").mkdir()
     (content / "images" / "photo.png").write_bytes(PNG)
-    (content / "images" / "map.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>')
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>'
+    (content / "images" / "map.svg").write_text(svg)
     (content / "data").mkdir()
     (content / "data" / "sources.toml").write_text('[a]\ntitle = "x"\n')
     (content / "extra").mkdir()
@@ -188,8 +198,8 @@ def test_markdown_is_the_only_source_format(build_site, site_copy):
     assert result.returncode == 1
     base = shown(content)
     assert errors(result.log) == {
-        f"{base}/articles/old.html:1: error: only Markdown (.md) files belong in articles/: this .html is not "
-        "read or published; convert it to Markdown or remove it",
+        f"{base}/articles/old.html:1: error: only Markdown (.md) files belong in articles/: "
+        "this .html is not read or published; convert it to Markdown or remove it",
         f"{base}/pages/notes.rst:1: error: only Markdown (.md) files belong in pages/: this .rst is not read "
         "or published; convert it to Markdown or remove it",
         f"{base}/data/list.json:1: error: content/data/ holds editor data as .toml files only",
@@ -293,7 +303,8 @@ def test_other_variables_are_data_too(tmp_path):
 
 
 def build_command(content: Path, output: Path) -> list[str]:
-    return [sys.executable, str(ROOT / "tools" / "build.py"), "--content", str(content), "--output", str(output)]
+    return [sys.executable, str(ROOT / "tools" / "build.py"), "--content", str(content),
+            "--output", str(output)]
 
 
 @pytest.mark.parametrize("point", ["before-swap", "after-swap"])
@@ -313,7 +324,8 @@ def test_killing_the_build_at_the_swap_leaves_output_old_or_new(point, site_copy
     if point == "before-swap":
         assert now == old
     else:
-        assert now != old and "A new sentence" in (output / "guide" / "first-steps" / "index.html").read_text()
+        page = (output / "guide" / "first-steps" / "index.html").read_text()
+        assert now != old and "A new sentence" in page
     leftovers = sorted(p.name for p in tmp_path.glob("output.*"))
     assert len(leftovers) == 1 and leftovers[0].startswith("output.tmp-")
     # The next build removes what the killed one left behind.
