@@ -54,7 +54,6 @@ lint: deps ## Check all content in seconds (no output written): path:line: level
 	$(PY) tools/lint.py --content "$$CONTENT"
 
 publish: deps ## Production build with publishconf.py: make publish SITEURL=https://...
-	@$(PY) tools/publish_values.py siteurl "$$SITEURL"
 	$(PY) tools/build.py --settings publishconf.py --content "$$CONTENT" --output "$$OUTPUT"
 
 # The deploy targets ship OUTPUT as `make publish` left it; they never build.

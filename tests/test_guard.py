@@ -260,7 +260,7 @@ def test_a_quote_in_siteurl_runs_nothing(tmp_path):
     result = make("publish", f'SITEURL=https://guide.example.org"; touch {marker}; "',
                   f"OUTPUT={tmp_path / 'out'}")
     assert result.returncode != 0
-    assert "error: SITEURL may not contain quotes, spaces or shell characters" in result.stderr
+    assert "publishconf.py: SITEURL may not contain quotes, spaces or shell characters" in result.stderr
     assert not marker.exists() and not (tmp_path / "out").exists()
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import string
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,16 @@ BLOCK = frozenset((
     "address article aside blockquote br dd details dialog div dl dt figcaption figure footer form "
     "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul"
 ).split())
+# Elements the scan must see even without attributes.
+SPECIAL_ELEMENTS = frozenset({"script", "meta", "link", "base", "style", "iframe", "frame", "frameset",
+                              "object", "embed", "applet", "portal"})
+INERT_ATTRIBUTES = frozenset({"class", "id", "lang", "title", "dir", "role", "hidden", "tabindex", "alt",
+                              "width", "height", "value", "type", "name", "for", "open", "start",
+                              "datetime", "colspan", "rowspan", "scope", "autocomplete", "spellcheck",
+                              "placeholder", "method", "defer", "async", "charset", "dominant-baseline",
+                              "text-anchor", "x", "y", "x1", "x2", "y1", "y2", "r", "cx", "cy",
+                              "viewbox", "transform", "d", "fill", "stroke", "stroke-width"})
+INERT_PREFIXES = ("aria-", "data-")
 HIDDEN_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
 LABEL_NOISE = string.punctuation + string.whitespace + "\u2013\u2014\u2022\u00b7\u2026\u00a0"
 DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
@@ -102,12 +113,35 @@ class PageScan:
     referrer: str | None = None
 
 
+# Every format character (Unicode category Cf: soft hyphen, zero-width space and
+# joiners, bidi controls, word joiner...), removed in one native str.translate.
+FORMAT_CHARACTERS = dict.fromkeys(
+    code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"
+)
+
+
+
+def character_class(codes) -> str:
+    """A regex class for these code points, as ranges (a class of single characters is slow)."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                         for a, b in ranges) + "]"
+
+
+HAS_FORMAT_CHARACTER = re.compile(character_class(FORMAT_CHARACTERS))
+
+
 def reader_text(text: str) -> str:
     """Text as the phrase rules read it: NFKC, without format characters (soft hyphen, ZWSP...)."""
     text = unicodedata.normalize("NFKC", text)
-    if text.isascii():
+    if text.isascii() or not HAS_FORMAT_CHARACTER.search(text):
         return text
-    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return text.translate(FORMAT_CHARACTERS)
 
 
 def urls_of(name: str, value: str) -> list[str]:
@@ -161,8 +195,15 @@ class PageScanner:
         return result
 
     def check_element(self, node: LexborNode, result: PageScan) -> None:
-        name = node.tag.lower()
-        attrs = {key.lower(): (value or "") for key, value in node.attributes.items()}
+        name = node.tag
+        raw = node.attributes
+        if name not in SPECIAL_ELEMENTS and all(key in INERT_ATTRIBUTES or key.startswith(INERT_PREFIXES)
+                                                for key in raw):
+            # Most of a page: an element whose attributes neither load, link, run nor style
+            # anything can only be wrong by its name, and no such name is in SPECIAL_ELEMENTS.
+            return
+        name = name.lower()
+        attrs = {key.lower(): (value or "") for key, value in raw.items()}
         add = result.findings.append
         if name == "script":
             self.check_script(node, attrs, add)
@@ -271,36 +312,23 @@ class PageScanner:
                         result.findings.append(Finding(-1, rule.rule, line, "wording", line))
 
 
+BLOCK_SELECTOR = ", ".join(sorted(BLOCK))
+
+
 def visible_text(tree: LexborHTMLParser) -> str:
-    """The body's text as a reader sees it, one block (paragraph, item, heading...) per line."""
+    """The body's text as a reader sees it, one block (paragraph, item, heading...) per line.
+
+    Changes the tree (call it last): hidden elements go, and each block gets a
+    line break on either side, so Lexbor's own text() gives the lines.
+    """
     body = tree.body
     if body is None:
         return ""
-    pieces: list[str] = []
-    for node in body.traverse(include_text=True):
-        tag = node.tag
-        if tag == "-text":
-            parent = node.parent
-            if parent is not None and parent.tag in HIDDEN_TEXT:
-                continue
-            if any(a.tag in HIDDEN_TEXT for a in ancestors(node)):
-                continue
-            before = node.prev
-            if before is not None and before.tag in BLOCK:
-                pieces.append("\n")
-            pieces.append(node.text_content or "")
-        elif tag in BLOCK:
-            pieces.append("\n")
-        elif not tag.startswith("-"):
-            pieces.append(" ")
-    return "".join(pieces).replace("\u00a0", " ")
-
-
-def ancestors(node: LexborNode):
-    parent = node.parent
-    while parent is not None and parent.tag != "body":
-        yield parent
-        parent = parent.parent
+    tree.strip_tags(sorted(HIDDEN_TEXT))
+    for node in body.css(BLOCK_SELECTOR):
+        node.insert_before("\n")
+        node.insert_after("\n")
+    return body.text(deep=True, separator="").replace("\u00a0", " ")
 
 
 def label_candidates(text: str) -> list[tuple[str, str]]:

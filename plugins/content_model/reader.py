@@ -106,9 +106,11 @@ class SourcePlaces:
     def __init__(self, text: str) -> None:
         self.text = text
         blank = lambda m: re.sub(r"[^\n]", " ", m.group())  # noqa: E731
-        self.searchable = COMMENT.sub(blank, CODE.sub(blank, text)).lower()
+        self.uncommented = COMMENT.sub(blank, text).lower()
+        self.searchable = COMMENT.sub(blank, CODE.sub(blank, self.uncommented))
         self.metadata = model.metadata_lines(text)
         self.body = model.body_start(text)
+        self.body_offset = sum(len(line) + 1 for line in text.split("\n")[: self.body - 1])
         self.next: dict[str, int] = {}
 
     def line_of(self, refusal: Refusal, key: str | None) -> int:
@@ -116,12 +118,13 @@ class SourcePlaces:
             return self.metadata.get(key, 1)
         needle = refusal.needle.lower()
         if needle:
-            at = self.searchable.find(needle, self.next.get(needle, 0))
+            start = self.body_offset
+            at = self.searchable.find(needle, max(start, self.next.get(needle, 0)))
             if at < 0:
-                at = self.searchable.find(needle)
+                at = self.searchable.find(needle, start)
             if at < 0:
                 # Markdown may disagree with the code-span guess (backticks inside raw HTML).
-                at = self.text.lower().find(needle)
+                at = self.uncommented.find(needle, start)
             if at >= 0:
                 self.next[needle] = at + 1
                 return self.text.count("\n", 0, at) + 1

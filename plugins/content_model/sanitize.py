@@ -55,6 +55,7 @@ LOADS = {
 # Ammonia percent-escapes or re-quotes nothing else; entities and void tags are
 # serialized its own way, which is why the comparison is nh3 against nh3.
 WHITESPACE = re.compile(r"\s+")
+SPACE_OR_CONTROL = re.compile(r"[\x00-\x20]")  # an id with these is no id a link can reach
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,13 @@ def srcset_urls(value: str) -> list[str]:
     return urls
 
 
-def is_control_or_space(char: str) -> bool:
-    return ord(char) <= 0x20
+@functools.lru_cache(maxsize=16384)
+def _resolve(value: str, base: str) -> URL | None:
+    """A URL as the browser resolves it on the site (many links repeat: cached)."""
+    try:
+        return URL(value, base)
+    except ValueError:
+        return None
 
 
 class UrlPolicy:
@@ -155,10 +161,7 @@ class UrlPolicy:
         self.origin = URL(self.base).origin
 
     def resolve(self, value: str) -> URL | None:
-        try:
-            return URL(value, self.base)
-        except ValueError:
-            return None
+        return _resolve(value, self.base)
 
     def link_problem(self, value: str) -> str | None:
         """Why a link URL is refused ("javascript", "invalid"...), or None."""
@@ -192,6 +195,7 @@ class Sanitizer:
     def __init__(self, siteurl: str = "", allow: Allowlist | None = None) -> None:
         self.allow = allow or load_allowlist()
         self.urls = UrlPolicy(self.allow, siteurl)
+        self.permissive: dict[tuple, nh3.Cleaner] = {}  # by the elements and attributes a fragment uses
         attributes = {tag: set(names) for tag, names in self.allow.attributes.items()}
         self.cleaner = nh3.Cleaner(
             tags=set(self.allow.tags),
@@ -231,7 +235,7 @@ class Sanitizer:
         if name == "id":
             if value in self.allow.reserved_ids:
                 return "reserved id"
-            return None if value and not any(is_control_or_space(c) for c in value) else "id"
+            return None if value and not SPACE_OR_CONTROL.search(value) else "id"
         if name == "srcset":
             return next((self.describe_load(url) for url in srcset_urls(value)
                          if self.urls.load_problem(url)), None)
@@ -253,24 +257,30 @@ class Sanitizer:
         published = self.cleaner.clean(source_html)
         if "<" not in source_html and "&" not in source_html:
             return Sanitized(published)
-        refusals = self.walk(source_html)
-        if not refusals and published != self.normalised(source_html):
-            refusals.append(Refusal("the sanitizer changed this HTML", shown(difference(
-                self.normalised(source_html), published)), ""))
+        seen: dict[str, set[str]] = {}
+        refusals = self.walk(source_html, seen)
+        if not refusals:
+            expected = self.normalised(source_html, seen)
+            if published != expected:
+                refusals.append(Refusal("the sanitizer changed this HTML",
+                                        shown(difference(expected, published)), ""))
         return Sanitized(published, refusals)
 
-    def normalised(self, source_html: str) -> str:
-        """The HTML as nh3 serializes it when it drops nothing the walk can see."""
-        tags, attributes = set(), {}
-        for node in all_elements(fragment(source_html)):
-            tags.add(node.tag)
-            attributes.setdefault(node.tag, set()).update(node.attributes)
-        tags &= set(self.allow.tags)
-        permissive = nh3.Cleaner(
-            tags=tags, clean_content_tags=set(self.allow.dropped_with_content) - tags,
-            attributes={tag: names for tag, names in attributes.items() if tag in tags},
-            strip_comments=True, link_rel=None, url_schemes=self.cleaner_schemes(),
-        )
+    def normalised(self, source_html: str, seen: dict[str, set[str]]) -> str:
+        """The HTML as nh3 serializes it when it drops nothing the walk saw: every element and
+        attribute the walk met is allowed (so the two outputs differ only if nh3 drops something
+        the walk did not see or did not name)."""
+        key = tuple(sorted((tag, tuple(sorted(names))) for tag, names in seen.items()
+                           if tag in self.allow.tags))
+        permissive = self.permissive.get(key)
+        if permissive is None:
+            tags = {tag for tag, _names in key}
+            permissive = nh3.Cleaner(
+                tags=tags, clean_content_tags=set(self.allow.dropped_with_content) - tags,
+                attributes={tag: set(names) for tag, names in key},
+                strip_comments=True, link_rel=None, url_schemes=self.cleaner_schemes(),
+            )
+            self.permissive[key] = permissive
         return permissive.clean(source_html)
 
     @staticmethod
@@ -278,7 +288,8 @@ class Sanitizer:
         return {"http", "https", "mailto", "tel", "wiki", "data", "javascript", "vbscript", "file", "ftp",
                 "blob", "about", "filesystem", "livescript"}
 
-    def walk(self, source_html: str) -> list[Refusal]:
+    def walk(self, source_html: str, seen: dict[str, set[str]] | None = None) -> list[Refusal]:
+        seen = {} if seen is None else seen
         refusals: list[Refusal] = []
         stack = [top_level(fragment(source_html))]
         while stack:
@@ -288,17 +299,22 @@ class Sanitizer:
                 continue
             if node.tag.startswith("-"):
                 continue  # comments: dropped, and not rendered anyway
-            refusals += self.check_element(node)
+            refusals += self.check_element(node, seen)
             if node.tag not in self.allow.dropped_with_content:
                 stack.append(children(node))
         return refusals
 
-    def check_element(self, node: LexborNode) -> list[Refusal]:
+    def check_element(self, node: LexborNode, seen: dict[str, set[str]]) -> list[Refusal]:
         tag = node.tag.lower()
+        attrs = {name.lower(): (value or "") for name, value in node.attributes.items()}
+        seen.setdefault(tag, set()).update(node.attributes)
+        if tag in self.allow.tags and all(
+                self.allow.allows_attribute(tag, name) and self.attribute_problem(tag, name, value) is None
+                for name, value in attrs.items()):
+            return []  # nearly every element: nothing to name
         written = shown(start_tag(node))
         needle = f"<{tag}"
         found: list[Refusal] = []
-        attrs = {name.lower(): (value or "") for name, value in node.attributes.items()}
         if tag not in self.allow.tags:
             loads = [(what, attrs[name]) for name, what in LOADS.get(tag, {}).items()
                      if name in attrs and self.urls.load_problem(attrs[name])]
@@ -315,12 +331,13 @@ class Sanitizer:
             return found
         for name, value in attrs.items():
             if self.is_unsafe_attribute(name):
-                found.append(Refusal(f"unsafe HTML {name}=", written, needle))
+                found.append(Refusal(f"unsafe HTML {name}=", written, name))
             elif not self.allow.allows_attribute(tag, name):
                 if name in URL_ATTRIBUTES and self.urls.link_problem(value) not in (None, "http", "https"):
                     found.append(self.url_refusal(value))
                 else:
-                    found.append(Refusal(f"HTML not allowed: {name}= on <{tag}>", written, needle))
+                    look_for = value.split()[0] if name == "class" and value.split() else name
+                    found.append(Refusal(f"HTML not allowed: {name}= on <{tag}>", written, look_for))
             else:
                 problem = self.attribute_problem(tag, name, value)
                 if problem is None:
@@ -330,19 +347,22 @@ class Sanitizer:
                     what = LOADS.get(tag, {}).get(name, "resource")
                     found.append(Refusal(f"third-party {what}", url, url))
                 elif problem.startswith("scheme "):
-                    found.append(self.url_refusal(value if name != "srcset" else problem))
+                    bad = value if name != "srcset" else next(
+                        url for url in srcset_urls(value) if self.urls.load_problem(url))
+                    found.append(self.url_refusal(bad))
                 elif problem.startswith("rel "):
                     token = problem.split('"')[1]
                     if token.lower() == "sponsored":
                         href = attrs.get("href", "")
                         found.append(Refusal('rel="sponsored" link', href, href))
                     else:
-                        found.append(Refusal(f"HTML not allowed: {problem} on <{tag}>", written, needle))
+                        found.append(Refusal(f"HTML not allowed: {problem} on <{tag}>", written, token))
                 elif problem == "reserved id":
                     found.append(Refusal(f'HTML not allowed: id "{value}" is used by the theme',
-                                         written, needle))
+                                         written, value))
                 else:
-                    found.append(Refusal(f"HTML not allowed: {problem} on <{tag}>", written, needle))
+                    token = problem.split('"')[1] if '"' in problem else name
+                    found.append(Refusal(f"HTML not allowed: {problem} on <{tag}>", written, token))
         return found
 
     def url_refusal(self, value: str) -> Refusal:
