@@ -9,6 +9,9 @@ CONTENT  ?= content
 OUTPUT   ?= output
 SETTINGS ?= pelicanconf.py
 PORT     ?= 8000
+AWS      ?= aws
+# The tools, wherever make runs from (make -f path/Makefile).
+TOOLS    := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))tools
 
 # Values are data, never shell code: every variable a user or the content can set is
 # exported, and recipes use it as one quoted word ("$$VAR"), so a quote, a ; or a $( )
@@ -58,8 +61,6 @@ publish: deps ## Production build with publishconf.py: make publish SITEURL=http
 
 # The deploy targets ship OUTPUT as `make publish` left it; they never build.
 # CNAME (optional) overrides the one line of CONTENT/extra/CNAME; both are checked as host names.
-AWS   ?= aws
-
 published:
 	@test -f "$$OUTPUT/sitemap.xml" || { printf '%s/ is not a production build: run make publish SITEURL=https://... first\n' "$$OUTPUT" >&2; exit 1; }
 
@@ -68,10 +69,10 @@ deploy-rsync: published ## Copy OUTPUT to DEST=user@host:path (or a folder) with
 	rsync --recursive --links --times --checksum --delete-delay --compress --perms --chmod=D755,F644 -- "$$OUTPUT/" "$$DEST"
 
 deploy-gh-pages: published $(VENV)/.installed ## Commit OUTPUT to the gh-pages branch and push it (keeps CNAME=...)
-	$(PY) tools/deploy_gh_pages.py --output "$$OUTPUT" --content "$$CONTENT" --cname "$$CNAME"
+	$(PY) "$(TOOLS)/deploy_gh_pages.py" --output "$$OUTPUT" --content "$$CONTENT" --cname "$$CNAME"
 
 deploy-s3: published $(VENV)/.installed ## Sync OUTPUT to BUCKET=name with the AWS CLI (types, encodings, caching)
-	$(PY) tools/deploy_s3.py --bucket "$$BUCKET" --output "$$OUTPUT" --aws "$$AWS" $(if $(DRY_RUN),--dry-run)
+	$(PY) "$(TOOLS)/deploy_s3.py" --bucket "$$BUCKET" --output "$$OUTPUT" --aws "$$AWS" $(if $(DRY_RUN),--dry-run)
 
 audit: deps ## Lighthouse (mobile) on key pages of a production build; fails below target (REPORTS=dir keeps the reports)
 	$(PY) tools/audit.py --content "$$CONTENT" $(if $(REPORTS),--reports "$$REPORTS")
