@@ -18,6 +18,9 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PATH = "content"
+# Markdown is the only source format: Pelican's HTML and reStructuredText readers
+# are off, and ad_guard reports any other file in a content folder by name.
+READERS = {"html": None, "htm": None, "rst": None}
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 # faq/ and topics/ are read by their own plugins, never as articles or pages.
@@ -100,6 +103,10 @@ CONTACT = os.environ.get("CONTACT", "").strip() or "editors@example.org"
 # ISBN links to (a library catalogue record of that edition).
 SOURCES_FILE = "data/sources.toml"
 SOURCES_ISBN_URL = "https://openlibrary.org/isbn/{isbn}"
+
+# Templates escape every value (docs/architecture.md, "Guard by construction"): text
+# stays text. Only sanitized content HTML (Markup, or printed |safe) is printed as HTML.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
 # Reading speed for "N min read", in words per minute.
 READING_SPEED = 220

@@ -9,13 +9,13 @@ import sys
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 
 from pelicanconf import *  # noqa: E402,F403
+from tools.publish_values import siteurl_problem  # noqa: E402
 
+# Checked here too (make publish checks first), so a build run without make gets the
+# same clear message: an absolute http(s) URL, no quotes, spaces or shell characters.
 SITEURL = os.environ.get("SITEURL", "").strip().rstrip("/")
-if not SITEURL.startswith(("https://", "http://")):
-    raise SystemExit(
-        "publishconf.py: SITEURL is not set. Run, for example:\n"
-        "    make publish SITEURL=https://guide.example.org"
-    )
+if siteurl_problem(SITEURL):
+    raise SystemExit(f"publishconf.py: {siteurl_problem(SITEURL)}")
 RELATIVE_URLS = False
 
 # Where readers report a problem (plugins/review checks its form): required, like SITEURL.

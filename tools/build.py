@@ -12,10 +12,14 @@ exactly as it was.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import errno
+import glob
 import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -93,13 +97,81 @@ def run_pelican(settings_file: Path, content: Path, output: Path, drafts: bool) 
     Pelican(settings).run()
 
 
+RENAME_EXCHANGE = 2  # linux/fs.h
+AT_FDCWD = -100
+# Test hook: tests/test_build.py kills the build at these points to prove there is
+# never a moment without output/ (CLOSER_BUILD_KILL_AT=before-swap|after-swap).
+KILL_AT = "CLOSER_BUILD_KILL_AT"
+
+
+def crash_point(name: str) -> None:
+    if os.environ.get(KILL_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step with Linux renameat2(RENAME_EXCHANGE); False where that is not
+    available (another OS, an old kernel, a filesystem without it)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), str(b))
+
+
 def swap_in(fresh: Path, output: Path) -> None:
-    """Replace ``output`` by ``fresh`` with two renames on the same filesystem."""
+    """Put ``fresh`` where ``output`` is, so that ``output`` always exists, old or new.
+
+    On Linux the two folders are exchanged atomically (renameat2 with
+    RENAME_EXCHANGE): at every instant, and whenever the build is killed,
+    ``output`` is either the previous build or this one. Elsewhere (or on a
+    filesystem without it) the fallback is two renames, which leaves a moment
+    with no ``output`` between them; the previous build is then in
+    ``output.old-<pid>`` and the next build cleans it up.
+    """
+    crash_point("before-swap")
+    if not output.exists():
+        fresh.rename(output)
+        return
+    if exchange(fresh, output):
+        crash_point("after-swap")
+        shutil.rmtree(fresh, ignore_errors=True)  # now the previous build
+        return
     old = output.with_name(f"{output.name}.old-{os.getpid()}")
-    if output.exists():
-        output.rename(old)
+    output.rename(old)
     fresh.rename(output)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(output: Path) -> list[Path]:
+    """Remove the temporary folders of builds that died (``output.tmp-<pid>``, ``.old-<pid>``)."""
+    removed = []
+    for path in output.parent.glob(f"{glob.escape(output.name)}.*-*"):
+        kind, _, pid = path.name[len(output.name) + 1:].partition("-")
+        if kind in ("tmp", "old") and pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 def build(settings_file: Path, content: Path, output: Path, drafts: bool = False) -> int:
@@ -110,6 +182,8 @@ def build(settings_file: Path, content: Path, output: Path, drafts: bool = False
         return 2
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    for stale in remove_stale(output):
+        log.info("removed %s, left by a build that did not finish", stale.name)
     fresh = output.with_name(f"{output.name}.tmp-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
     started = time.perf_counter()

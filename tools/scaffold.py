@@ -14,13 +14,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import re
 import sys
 from pathlib import Path
 
 from pelican.utils import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "plugins")]
+
+from content_model.frontmatter import read_front_matter  # noqa: E402
+
 SLUG_SUBSTITUTIONS = [(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")]
 
 ARTICLE = """\
@@ -88,13 +91,13 @@ TEMPLATES = {"article": ("articles", ARTICLE), "faq": ("faq", FAQ), "topic": ("t
 
 
 def metadata_values(folder: Path, key: str) -> list[tuple[str, str]]:
-    """(file name, value) of one metadata key in every file of a folder."""
-    pattern = re.compile(rf"^{key}:\s*(.+)$", re.I | re.M)
+    """(file name, value) of one metadata key in every file of a folder, read by the
+    build's own front-matter parser (content_model/frontmatter.py)."""
     values = []
     for path in sorted(folder.glob("*.md")):
-        match = pattern.search(path.read_text(encoding="utf-8"))
-        if match:
-            values.append((path.name, match.group(1).strip()))
+        value = read_front_matter(path.read_text(encoding="utf-8")).value(key)
+        if value:
+            values.append((path.name, value))
     return values
 
 

@@ -25,10 +25,12 @@ from urllib.parse import urlsplit
 from pelican.contents import Content
 
 from . import headers
+from .content_files import check_content_files
 from .links import clean_links
-from .output_scan import Finding, PageScanner, scan_css
+from .output_scan import Finding, PageScanner, reader_text, scan_css, theme_scripts
 from .rules import AllowEntry, Rules, load_rules, read_allowlist
-from .source_scan import COMMENT, SourceFinding, blank, scan_markdown
+
+COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class Guard:
     allow: list[AllowEntry]
     site_host: str
     policy: str
+    scripts: frozenset[str] = frozenset()  # our theme's script names (theme/static/js)
     pages: dict[str, str] = field(default_factory=dict)  # output file -> Markdown source
     seconds: Counter = field(default_factory=Counter)  # CPU time per phase
 
@@ -73,6 +76,7 @@ def start(pelican) -> None:
     problems += headers.problems_with(policy)
     for problem in problems:
         logger.error("%s", problem)
+    check_content_files(settings)
     if isinstance(policy, str) and settings.get("PREVIEW_DRAFTS"):
         settings[headers.SETTING] = headers.preview_policy(policy)
         logger.info("preview: the Content-Security-Policy lets livereload's reload script run")
@@ -81,6 +85,7 @@ def start(pelican) -> None:
         allow=allow,
         site_host=urlsplit(settings.get("SITEURL") or "").hostname or "",
         policy=settings.get(headers.SETTING) or "",
+        scripts=theme_scripts(settings.get("THEME", "theme")),
     )
     _guard.seconds["settings"] += time.process_time() - started
 
@@ -136,13 +141,13 @@ def check_site(pelican) -> None:
     started = time.process_time()
     settings = pelican.settings
     sources = read_sources(settings["PATH"], settings.get("IGNORE_FILES", []))
-    source_findings = {path: scan_markdown(text, _guard.rules) for path, text in sources.items()}
     # Comments are not rendered: a URL or phrase in one is not where a page got it.
-    rendered = {path: COMMENT.sub(blank, text) for path, text in sources.items()}
-    report = Report(rendered, source_findings, _guard.allow)
+    # Wording is placed in the text as the rules read it (reader_text keeps line breaks).
+    rendered = {path: reader_text(COMMENT.sub(blank, text)) for path, text in sources.items()}
+    report = Report(rendered, _guard.allow)
     output = Path(settings["OUTPUT_PATH"])
     pages = sorted(output.rglob("*.html"))
-    scanner = PageScanner(_guard.rules, _guard.site_host)
+    scanner = PageScanner(_guard.rules, _guard.site_host, _guard.scripts)
     for page in pages:
         check_page(page, output, scanner, report)
     theme_css = read_sources(Path(settings["THEME"]) / "static", [], (".css",))
@@ -210,33 +215,28 @@ def read_sources(root: str | Path, ignore: list[str], suffixes=MARKDOWN_EXTENSIO
     return found
 
 
-class Report:
-    """Findings in sources and output, each placed in the file to fix, once."""
+def blank(match: re.Match) -> str:
+    """The matched text as spaces, keeping its line breaks."""
+    return re.sub(r"[^\n]", " ", match.group())
 
-    def __init__(self, sources: dict[str, str], source_findings: dict[str, list[SourceFinding]],
-                 allow: list[AllowEntry]) -> None:
+
+class Report:
+    """Findings in the output, each placed in the file to fix, once."""
+
+    def __init__(self, sources: dict[str, str], allow: list[AllowEntry]) -> None:
         self.sources = sources
         self.allow = allow
         self.found: set[Problem] = set()
         self.wording: dict[tuple[str, int, str], set[str]] = defaultdict(set)
-        self.raw_lines: set[tuple[str, int]] = set()  # lines with unsafe raw HTML
-        self.raw_rules: set[str] = set()
-        for path, findings in source_findings.items():
-            for finding in findings:
-                self.found.add(Problem(path, finding.line, finding.rule, finding.value))
-                self.raw_lines.add((path, finding.line))
-                self.raw_rules.add(finding.rule)
 
     def add_output(self, findings: list[Finding], file: Path, output: Path, text: str,
                    own: str | None, sources: dict[str, str]) -> None:
         for finding in findings:
             if finding.kind in ALLOWABLE and any(entry.allows(finding.value) for entry in self.allow):
                 continue
-            if finding.kind == "unsafe" and finding.rule in self.raw_rules:
-                continue  # the Markdown source is already reported, with its line
-            places = self.place(finding, own, sources)
-            if finding.kind == "resource" and any(place in self.raw_lines for place in places):
-                continue  # e.g. the src of a raw <script> already reported
+            # Unsafe HTML in content never reaches a page (the sanitizer refused it and
+            # named its line); what the scan finds came from a template or a plugin.
+            places = self.place(finding, own, sources) if finding.kind != "unsafe" else []
             if not places:
                 places = [(output_name(file, output), line_in_output(finding, text))]
             for path, line in places:
@@ -281,7 +281,7 @@ def lines_with(finding: Finding, text: str) -> list[int]:
         pattern = label if label.search(text) else re.compile(rf"\b{words}\b", re.I)
         offsets = [m.start() for m in pattern.finditer(text)]
     else:
-        needle = finding.needle
+        needle = reader_text(finding.needle)  # the sources are searched as the rules read them
         offsets = all_offsets(text, needle) or all_offsets(text, needle.replace("&", "&amp;"))
         if not offsets and "?" in needle:
             offsets = all_offsets(text, needle.split("?", 1)[0] + "?")
@@ -299,6 +299,11 @@ def all_offsets(text: str, needle: str) -> list[int]:
 def line_in_output(finding: Finding, text: str) -> int:
     if finding.offset >= 0:
         return text.count("\n", 0, finding.offset) + 1
+    if finding.kind != "wording" and finding.needle:
+        at = text.find(finding.needle)
+        if at < 0:
+            at = text.lower().find(finding.needle.lower())
+        return text.count("\n", 0, at) + 1 if at >= 0 else 1
     body = text.find("<body")
     first_word = finding.needle.split()[0] if finding.needle.split() else ""
     match = re.compile(rf"\b{re.escape(first_word)}\b", re.I).search(text, max(body, 0))

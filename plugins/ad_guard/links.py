@@ -1,5 +1,13 @@
 """Outbound links: what kind they are, and cleaning them.
 
+Every URL is parsed as a browser parses it (the WHATWG URL standard, through
+ada-url) against the site's own address before any rule looks at it, so
+``https:\\amzn.to``, ``https:///amzn.to``, ``amzn%2Eto``, ``amzn。to``,
+fullwidth letters and a trailing dot all reach the rules as ``amzn.to``. Rules
+then match the host, or its registrable domain from the public suffix list
+(publicsuffixlist, which works offline), so one rule covers every Amazon
+country domain.
+
 An outbound link is an http(s) link to another host than the site's own.
 Cleaning removes tracking parameters (keeping every other byte of the URL as
 written) and adds ``rel="noopener noreferrer"``, so a reader's visit to a
@@ -9,12 +17,15 @@ window.opener.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
+from ada_url import URL, URLSearchParams
 from markupsafe import Markup
+from publicsuffixlist import PublicSuffixList
 
 from .rules import Rules
 
@@ -26,6 +37,53 @@ LINK_TAG = re.compile(r"""<(a|area)(\s(?:[^<>"']|"[^"]*"|'[^']*')*)>""", re.I)
 ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 
 
+# Where relative URLs resolve when the build has no SITEURL (local builds): a
+# name that is never anyone's host.
+LOCAL_BASE = "https://site.invalid/"
+LOCAL_HOST = "site.invalid"
+
+
+@dataclass(frozen=True)
+class ParsedUrl:
+    """A URL as the browser will use it."""
+
+    scheme: str  # without the colon, lower case
+    host: str  # canonical: IDNA, percent-decoded, lower case, no trailing dot; "" when none
+    domain: str  # the registrable domain (public suffix list), or the host itself
+    path: str  # decoded pathname
+    query: tuple[str, ...]  # parameter names, lower case, decoded
+
+
+@functools.cache
+def public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()
+
+
+def base_for(site_host: str) -> str:
+    return f"https://{site_host}/" if site_host else LOCAL_BASE
+
+
+@functools.lru_cache(maxsize=65536)
+def parse(value: str, site_host: str = "") -> ParsedUrl | None:
+    """The URL a browser would follow for ``value`` on a page of the site, or None."""
+    try:
+        url = URL(value, base_for(site_host))
+    except ValueError:
+        return None
+    scheme = url.protocol[:-1].lower()
+    host = url.hostname.rstrip(".").lower() if url.hostname else ""
+    domain = public_suffixes().privatesuffix(host) if host and not host.startswith("[") else None
+    names = {name.lower() for name in URLSearchParams(url.search).keys()}
+    # Servers also split on ";" (and on an encoded "="): more names can only match more rules.
+    names.update(unquote(item.split("=", 1)[0]).lower() for item in re.split(r"[&;]", url.search.lstrip("?"))
+                 if item)
+    return ParsedUrl(scheme, host, domain or host, unquote(url.pathname), tuple(sorted(names)))
+
+
+def site_host_of(site_host: str) -> str:
+    return site_host.rstrip(".").lower() if site_host else LOCAL_HOST
+
+
 def split(url: str) -> SplitResult | None:
     try:
         return urlsplit(url.strip())
@@ -34,14 +92,19 @@ def split(url: str) -> SplitResult | None:
 
 
 def is_outbound(url: str, site_host: str) -> bool:
-    parts = split(url)
-    if parts is None or parts.scheme.lower() not in ("http", "https", "") or not parts.netloc:
+    """An http(s) link to another host than the site's (as the browser resolves it)."""
+    parsed = parse(url, site_host)
+    return bool(parsed and parsed.scheme in ("http", "https") and parsed.host != site_host_of(site_host))
+
+
+def leaves_site(url: str, site_host: str) -> bool:
+    """A URL the browser would load from anywhere but this site (any scheme but data:/blob:)."""
+    parsed = parse(url, site_host)
+    if parsed is None:
         return False
-    return (parts.hostname or "") != site_host
-
-
-def query_names(parts: SplitResult) -> list[str]:
-    return [unquote(item.split("=", 1)[0]).lower() for item in re.split(r"[&;]", parts.query) if item]
+    if parsed.scheme in ("data", "blob", "about"):
+        return False
+    return parsed.host != site_host_of(site_host) or parsed.scheme not in ("http", "https")
 
 
 def without_tracking(url: str, rules: Rules) -> tuple[str, list[str]]:
@@ -61,15 +124,13 @@ def without_tracking(url: str, rules: Rules) -> tuple[str, list[str]]:
     return urlunsplit(parts._replace(query="&".join(kept))), removed
 
 
-def link_rule(url: str, rules: Rules) -> str | None:
+def link_rule(url: str, rules: Rules, site_host: str = "") -> str | None:
     """The rule an outbound link breaks (affiliate, ad network, redirector), if any."""
-    parts = split(url)
-    if parts is None or not parts.hostname:
+    parsed = parse(url, site_host)
+    if parsed is None or not parsed.host:
         return None
-    host = parts.hostname.lower()
-    names = query_names(parts)
     for rule in rules.links:
-        message = rule.match(host, names, parts)
+        message = rule.match(parsed)
         if message:
             return message
     return None
@@ -78,15 +139,15 @@ def link_rule(url: str, rules: Rules) -> str | None:
 def unsafe_scheme(url: str, rules: Rules) -> str | None:
     """``javascript``, ``vbscript``, ``data``... when the URL would run code, else None.
 
-    Browsers ignore tabs, new lines and control characters inside a scheme, and
-    the caller has already decoded character references, so both are undone
-    here before looking.
+    The scheme is the one the WHATWG parser finds (it drops tabs, new lines and
+    leading control characters as browsers do); the caller has already decoded
+    character references.
     """
-    compact = CONTROL.sub("", url).lower()
-    scheme, colon, rest = compact.partition(":")
-    if not colon or not re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme):
+    parsed = parse(url)
+    if parsed is None:
         return None
-    if scheme == "data" and rest.startswith("image/"):
+    scheme = parsed.scheme
+    if scheme == "data" and CONTROL.sub("", url).lower().partition(":")[2].startswith("image/"):
         return None
     return scheme if scheme in rules.unsafe_schemes else None
 

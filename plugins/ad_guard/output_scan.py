@@ -1,46 +1,63 @@
-"""The rendered site as a reader's browser would meet it.
+"""The rendered site as a reader's browser meets it: the second line of the guard.
 
-Pages are scanned with a few regular expressions rather than a full HTML
-parser, because bs4 alone would take longer than a tenth of the build. The
-scan looks first for what can be wrong (a URL with a scheme or ``//``, an
-inline style or event handler, ``sponsored``, the policy metas, scripts and
-styles) and parses only the tags around those places. The HTML is our own
-templates' output, so it is well formed; Markdown sources get their own,
-stricter check (source_scan.py).
+Every written page is parsed with Lexbor (selectolax), a spec HTML5 parser,
+so the check sees the elements and attributes a browser builds, however the
+markup is spelled. The first line (content_model's sanitizer) has already
+rebuilt every piece of content HTML from an allowlist; this scan checks what
+actually reached the files, templates and plugins included:
 
-Each finding carries its offset in the file (for the file's own line when no
-Markdown source holds it) and a ``needle``: the URL or phrase to look for in
-the Markdown sources, so errors name the file an editor has to fix.
+- no ``<script>`` but our own theme scripts (listed by path) and JSON data
+  blocks; no ``<style>``, ``style=``, ``on*=`` handlers, ``<base>``, frames,
+  objects or embeds; no ``<meta http-equiv>`` but the Content-Security-Policy;
+- no ``javascript:``/``vbscript:``/non-image ``data:`` URL in any URL-bearing
+  attribute (SVG ``xlink:href`` and ``<set>``/``<animate>`` targets included);
+- nothing loaded from another origin (images, media, scripts, styles, fonts,
+  forms), URLs resolved with the WHATWG parser;
+- no affiliate, ad-network or redirect link; wording checked on the visible
+  text after NFKC normalisation, with format characters (soft hyphen,
+  zero-width space...) removed.
+
+Each finding carries a ``needle``: the URL or phrase to look for in the
+Markdown sources, so errors name the file an editor has to fix.
 """
 
 from __future__ import annotations
 
 import re
 import string
+import sys
+import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .links import REL_ADDED, attribute_pairs, is_outbound, link_rule, split, unsafe_scheme
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .links import REL_ADDED, is_outbound, leaves_site, link_rule, parse, split, unsafe_scheme
 from .rules import Rules
 
-# Comments, and scripts and styles with their text (which may hold "<" that is no tag).
-HIDDEN = re.compile(r"<!--.*?-->|<(?P<raw>script|style)\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=raw)\s*>",
-                    re.S | re.I)
-START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^>]*)?>")
-# Places worth a look. Each starts with a literal, which keeps the scan fast:
-# an attribute value with a scheme, "//" or a character reference (which may
-# hide a scheme); an inline event handler, style, ping or srcdoc; rel sponsored;
-# the policy metas.
-URL_VALUE = re.compile(r"""=\s*["']?\s*(?:[a-zA-Z][\w+.-]*:|//|&)""")
-SUSPECT = re.compile(r" on[a-z]+=| style=| ping=| srcdoc=")
-EVENT_HANDLER = re.compile(r"on[a-z]+")
-LITERALS = ("sponsored", "http-equiv", 'name="referrer"')
-URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "xlink:href")
-BLOCK = (
-    "address|article|aside|blockquote|br|dd|details|dialog|div|dl|dt|figcaption|figure|footer|form"
-    "|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|td|th|tr|ul"
-)
-BLOCK_TAG = re.compile(rf"</?(?:{BLOCK})\b[^>]*>")
-ANY_TAG = re.compile(r"<[^>]*>")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "xlink:href", "background",
+                  "cite", "ping", "srcset", "imagesrcset", "longdesc", "usemap", "codebase", "archive")
+# SVG animation elements that can set a URL attribute (``<set attributeName="href" to=...>``).
+ANIMATIONS = frozenset({"set", "animate", "animatemotion", "animatetransform", "discard"})
+ANIMATION_VALUES = ("to", "from", "by", "values")
+UNSAFE_ELEMENTS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "portal",
+                             "base", "style"})
+UNSAFE_ATTRIBUTES = frozenset({"style", "ping", "srcdoc"})
+BLOCK = frozenset((
+    "address article aside blockquote br dd details dialog div dl dt figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul"
+).split())
+# Elements the scan must see even without attributes.
+SPECIAL_ELEMENTS = frozenset({"script", "meta", "link", "base", "style", "iframe", "frame", "frameset",
+                              "object", "embed", "applet", "portal"})
+INERT_ATTRIBUTES = frozenset({"class", "id", "lang", "title", "dir", "role", "hidden", "tabindex", "alt",
+                              "width", "height", "value", "type", "name", "for", "open", "start",
+                              "datetime", "colspan", "rowspan", "scope", "autocomplete", "spellcheck",
+                              "placeholder", "method", "defer", "async", "charset", "dominant-baseline",
+                              "text-anchor", "x", "y", "x1", "x2", "y1", "y2", "r", "cx", "cy",
+                              "viewbox", "transform", "d", "fill", "stroke", "stroke-width"})
+INERT_PREFIXES = ("aria-", "data-")
+HIDDEN_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
 LABEL_NOISE = string.punctuation + string.whitespace + "\u2013\u2014\u2022\u00b7\u2026\u00a0"
 DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
 
@@ -61,11 +78,15 @@ FETCHED = {
     "form": {"action": "form"},
     "image": {"href": "image", "xlink:href": "image"},
     "use": {"href": "image", "xlink:href": "image"},
+    "feimage": {"href": "image", "xlink:href": "image"},
+    "body": {"background": "image"},
+    "table": {"background": "image"},
+    "td": {"background": "image"},
 }
 LINK_REL = {
     "stylesheet": "stylesheet", "icon": "image", "apple-touch-icon": "image", "manifest": "manifest",
     "preconnect": "connection", "dns-prefetch": "connection", "preload": "resource",
-    "prefetch": "resource", "modulepreload": "script",
+    "prefetch": "resource", "modulepreload": "script", "prerender": "resource",
 }
 PRELOAD_AS = {"font": "font", "style": "stylesheet", "script": "script", "image": "image"}
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -77,7 +98,7 @@ CSS_URL = re.compile(
 
 @dataclass(frozen=True)
 class Finding:
-    offset: int  # in the scanned file; -1 when unknown (wording)
+    offset: int  # in the scanned file when known, else -1 (placed by the needle)
     rule: str
     value: str
     kind: str  # "link", "wording", "resource", "unsafe" or "policy"
@@ -92,107 +113,154 @@ class PageScan:
     referrer: str | None = None
 
 
-def attributes(text: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for key, value in attribute_pairs(text):
-        found.setdefault(key, value or "")
-    return found
+# Every format character (Unicode category Cf: soft hyphen, zero-width space and
+# joiners, bidi controls, word joiner...), removed in one native str.translate.
+FORMAT_CHARACTERS = dict.fromkeys(
+    code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"
+)
+
+
+
+def character_class(codes) -> str:
+    """A regex class for these code points, as ranges (a class of single characters is slow)."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                         for a, b in ranges) + "]"
+
+
+HAS_FORMAT_CHARACTER = re.compile(character_class(FORMAT_CHARACTERS))
+
+
+def reader_text(text: str) -> str:
+    """Text as the phrase rules read it: NFKC, without format characters (soft hyphen, ZWSP...)."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii() or not HAS_FORMAT_CHARACTER.search(text):
+        return text
+    return text.translate(FORMAT_CHARACTERS)
 
 
 def urls_of(name: str, value: str) -> list[str]:
-    if name != "srcset":
+    if name not in ("srcset", "imagesrcset"):
         return [value.strip()]
     return [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
 
 
-def tag_around(page: str, offset: int) -> int:
-    """Where the tag holding ``offset`` starts, or -1 when the offset is in text."""
-    start = page.rfind("<", 0, offset)
-    return start if start >= 0 and page.find(">", start, offset) < 0 else -1
+def start_tag(node: LexborNode) -> str:
+    attrs = " ".join(name if value is None else f'{name}="{value}"'
+                     for name, value in node.attributes.items())
+    return f"<{node.tag}{' ' + attrs if attrs else ''}>"
+
+
+def theme_scripts(theme: str | Path) -> frozenset[str]:
+    """The names of our own scripts (theme/static/js/*.js): the only code a page may load."""
+    folder = Path(theme) / "static" / "js"
+    return frozenset(path.stem for path in folder.glob("*.js")) if folder.is_dir() else frozenset()
 
 
 class PageScanner:
-    """Scans one site's pages with the same rules and origin."""
+    """Scans one site's pages with the same rules, origin and theme scripts."""
 
-    def __init__(self, rules: Rules, site_host: str) -> None:
+    def __init__(self, rules: Rules, site_host: str, scripts: frozenset[str] = frozenset()) -> None:
         self.rules = rules
         self.site_host = site_host
+        self.scripts = scripts
 
     def third_party(self, url: str) -> bool:
-        parts = split(url)
-        return bool(parts and parts.netloc and parts.scheme.lower() in ("http", "https", "")
-                    and (parts.hostname or "") != self.site_host)
+        return leaves_site(url, self.site_host)
+
+    def our_script(self, url: str) -> bool:
+        """A script of our theme, as the assets plugin publishes it: /assets/js/<name>.<hash>.js."""
+        parsed = parse(url, self.site_host)
+        if parsed is None or self.third_party(url):
+            return False
+        folder, _, name = parsed.path.rpartition("/")
+        stem, dot, rest = name.partition(".")
+        return folder.endswith("/assets/js") and stem in self.scripts and bool(dot) \
+            and re.fullmatch(r"[0-9a-f]+\.js", rest) is not None
 
     def scan(self, page: str) -> PageScan:
         result = PageScan()
-        for element in HIDDEN.finditer(page):
-            if element.group("raw"):
-                self.raw_element(element, result)
-        # Comments, scripts and styles become spaces: what they hold is no tag.
-        tags = HIDDEN.sub(lambda m: " " * len(m.group()), page)
-        places = {tag_around(tags, m.start()) for m in URL_VALUE.finditer(tags)}
-        places.update(tag_around(tags, m.start()) for m in SUSPECT.finditer(tags))
-        for literal in LITERALS:
-            at = tags.find(literal)
-            while at >= 0:
-                places.add(tag_around(tags, at))
-                at = tags.find(literal, at + 1)
-        for start in sorted(places - {-1}):
-            tag = START_TAG.match(tags, start)
-            if tag:
-                self.check_tag(start, tag.group(1).lower(), attributes(tag.group(2) or ""), result)
-        self.check_wording(page, result)
+        tree = LexborHTMLParser(page)
+        root = tree.root
+        if root is not None:
+            for node in root.traverse(include_text=False):
+                if not node.tag.startswith("-"):
+                    self.check_element(node, result)
+        self.check_wording(tree, result)
         return result
 
-    def check_tag(self, start: int, name: str, attrs: dict[str, str], result: PageScan) -> None:
+    def check_element(self, node: LexborNode, result: PageScan) -> None:
+        name = node.tag
+        raw = node.attributes
+        if name not in SPECIAL_ELEMENTS and all(key in INERT_ATTRIBUTES or key.startswith(INERT_PREFIXES)
+                                                for key in raw):
+            # Most of a page: an element whose attributes neither load, link, run nor style
+            # anything can only be wrong by its name, and no such name is in SPECIAL_ELEMENTS.
+            return
+        name = name.lower()
+        attrs = {key.lower(): (value or "") for key, value in raw.items()}
         add = result.findings.append
-        self.check_attributes(start, attrs, add)
-        if name in ("a", "area") and "href" in attrs:
-            self.check_link(start, attrs, result)
-        elif name == "link":
-            self.check_link_element(start, attrs, add)
+        if name == "script":
+            self.check_script(node, attrs, add)
+        elif name in UNSAFE_ELEMENTS:
+            add(Finding(-1, f"unsafe HTML <{name}>", start_tag(node), "unsafe", f"<{name}"))
         elif name == "meta":
-            self.read_meta(attrs, result)
-        elif name == "base":
-            add(Finding(start, "unsafe HTML <base>", "<base>", "unsafe"))
+            self.read_meta(node, attrs, result)
+        self.check_attributes(node, attrs, add)
+        if name in ("a", "area") and "href" in attrs:
+            self.check_link(attrs, result)
+        elif name == "link":
+            self.check_link_element(attrs, add)
+        elif name in ANIMATIONS and attrs.get("attributename", "").lower() in ("href", "xlink:href"):
+            for key in ANIMATION_VALUES:
+                for url in filter(None, (v.strip() for v in attrs.get(key, "").split(";"))):
+                    self.check_url_value(node, key, url, add)
         for attribute, what in FETCHED.get(name, {}).items():
+            if name == "script":
+                continue
             for url in urls_of(attribute, attrs.get(attribute, "")):
-                if url and self.third_party(url):
-                    add(Finding(start, f"third-party {what}", url, "resource", url))
+                if url and self.third_party(url) and not unsafe_scheme(url, self.rules):
+                    add(Finding(-1, f"third-party {what}", url, "resource", url))
 
-    def raw_element(self, element: re.Match, result: PageScan) -> None:
-        attrs = attributes(element.group("attrs"))
-        start = element.start()
-        self.check_attributes(start, attrs, result.findings.append)
-        if element.group("raw").lower() == "style":
-            result.findings.append(Finding(start, "unsafe HTML <style>", "<style>", "unsafe"))
-        elif "src" in attrs:
-            if self.third_party(attrs["src"]):
-                result.findings.append(Finding(start, "third-party script", attrs["src"], "resource",
-                                               attrs["src"]))
-        elif attrs.get("type", "").lower() not in DATA_SCRIPT_TYPES:
-            body = " ".join(element.group("body").split())[:60]
-            result.findings.append(Finding(start, "unsafe HTML <script>", f"<script>{body}", "unsafe"))
+    def check_script(self, node: LexborNode, attrs: dict[str, str], add) -> None:
+        src = attrs.get("src", "").strip()
+        if src:
+            if self.third_party(src):
+                add(Finding(-1, "third-party script", src, "resource", src))
+            elif not self.our_script(src):
+                add(Finding(-1, "unsafe HTML <script>", start_tag(node), "unsafe", "<script"))
+        elif attrs.get("type", "").strip().lower() not in DATA_SCRIPT_TYPES:
+            body = " ".join((node.text(deep=True) or "").split())[:60]
+            add(Finding(-1, "unsafe HTML <script>", f"<script>{body}", "unsafe", "<script"))
 
-    def check_attributes(self, start: int, attrs: dict[str, str], add) -> None:
+    def check_attributes(self, node: LexborNode, attrs: dict[str, str], add) -> None:
         for key, value in attrs.items():
-            if EVENT_HANDLER.fullmatch(key) or key in ("style", "ping", "srcdoc"):
-                add(Finding(start, f"unsafe HTML {key}=", f'{key}="{value}"', "unsafe"))
+            if (key.startswith("on") and len(key) > 2) or key in UNSAFE_ATTRIBUTES:
+                add(Finding(-1, f"unsafe HTML {key}=", f'{key}="{value}"', "unsafe", f"{key}="))
             elif key in URL_ATTRIBUTES:
-                scheme = unsafe_scheme(value, self.rules)
-                if scheme:
-                    add(Finding(start, f"unsafe URL ({scheme}:)", value, "unsafe", value))
+                for url in urls_of(key, value):
+                    self.check_url_value(node, key, url, add)
 
-    def check_link(self, start: int, attrs: dict[str, str], result: PageScan) -> None:
+    def check_url_value(self, node: LexborNode, key: str, value: str, add) -> None:
+        scheme = unsafe_scheme(value, self.rules)
+        if scheme:
+            add(Finding(-1, f"unsafe URL ({scheme}:)", value, "unsafe", value))
+
+    def check_link(self, attrs: dict[str, str], result: PageScan) -> None:
         url = attrs["href"]
         rel = attrs.get("rel", "").lower().split()
         if "sponsored" in rel:
-            result.findings.append(Finding(start, 'rel="sponsored" link', url, "link", url))
+            result.findings.append(Finding(-1, 'rel="sponsored" link', url, "link", url))
         if not is_outbound(url, self.site_host):
             return
-        rule = link_rule(url, self.rules)
+        rule = link_rule(url, self.rules, self.site_host)
         if rule:
-            result.findings.append(Finding(start, rule, url, "link", url))
+            result.findings.append(Finding(-1, rule, url, "link", url))
         parts = split(url)
         tracked = parts and parts.query and any(
             self.rules.is_tracking(item.split("=", 1)[0]) for item in parts.query.split("&")
@@ -200,7 +268,7 @@ class PageScanner:
         if tracked or not all(token in rel for token in REL_ADDED):
             result.needs_cleaning = True
 
-    def check_link_element(self, start: int, attrs: dict[str, str], add) -> None:
+    def check_link_element(self, attrs: dict[str, str], add) -> None:
         url = attrs.get("href", "")
         if not url or not self.third_party(url):
             return
@@ -209,18 +277,27 @@ class PageScanner:
             if what == "resource":
                 what = PRELOAD_AS.get(attrs.get("as", "").lower(), "resource")
             if what:
-                add(Finding(start, f"third-party {what}", url, "resource", url))
+                add(Finding(-1, f"third-party {what}", url, "resource", url))
                 return
 
     @staticmethod
-    def read_meta(attrs: dict[str, str], result: PageScan) -> None:
-        if attrs.get("http-equiv", "").lower() == "content-security-policy":
-            result.policy = attrs.get("content", "")
+    def read_meta(node: LexborNode, attrs: dict[str, str], result: PageScan) -> None:
+        equiv = attrs.get("http-equiv", "").strip().lower()
+        if equiv == "content-security-policy":
+            # Only the first one counts, and it must be ours (checked by the caller).
+            if result.policy is None:
+                result.policy = attrs.get("content", "")
+            else:
+                result.findings.append(Finding(-1, "unsafe HTML http-equiv=", start_tag(node), "unsafe",
+                                               "http-equiv"))
+        elif "http-equiv" in attrs:
+            result.findings.append(Finding(-1, "unsafe HTML http-equiv=", start_tag(node), "unsafe",
+                                           "http-equiv"))
         elif attrs.get("name", "").lower() == "referrer":
             result.referrer = attrs.get("content", "")
 
-    def check_wording(self, page: str, result: PageScan) -> None:
-        text = visible_text(page)
+    def check_wording(self, tree: LexborHTMLParser, result: PageScan) -> None:
+        text = reader_text(visible_text(tree))
         flat = " ".join(text.lower().split())
         lines = None
         for rule in self.rules.wording:
@@ -235,12 +312,23 @@ class PageScanner:
                         result.findings.append(Finding(-1, rule.rule, line, "wording", line))
 
 
-def visible_text(page: str) -> str:
-    """The body's text, one block (paragraph, list item, heading...) per line."""
-    body = page.find("<body")
-    text = HIDDEN.sub("", page[max(body, 0):])
-    text = BLOCK_TAG.sub("\n", text)
-    return ANY_TAG.sub(" ", text).replace("&nbsp;", " ").replace("&#160;", " ")
+BLOCK_SELECTOR = ", ".join(sorted(BLOCK))
+
+
+def visible_text(tree: LexborHTMLParser) -> str:
+    """The body's text as a reader sees it, one block (paragraph, item, heading...) per line.
+
+    Changes the tree (call it last): hidden elements go, and each block gets a
+    line break on either side, so Lexbor's own text() gives the lines.
+    """
+    body = tree.body
+    if body is None:
+        return ""
+    tree.strip_tags(sorted(HIDDEN_TEXT))
+    for node in body.css(BLOCK_SELECTOR):
+        node.insert_before("\n")
+        node.insert_after("\n")
+    return body.text(deep=True, separator="").replace("\u00a0", " ")
 
 
 def label_candidates(text: str) -> list[tuple[str, str]]:
@@ -263,8 +351,7 @@ def scan_css(css: str, site_host: str) -> list[Finding]:
     findings = []
     for match in CSS_URL.finditer(css):
         url = (match.group("import") or match.group("url")).strip()
-        parts = split(url)
-        if not parts or not parts.netloc or (parts.hostname or "") == site_host:
+        if not leaves_site(url, site_host):
             continue
         if match.group("import"):
             what = "stylesheet"
@@ -274,3 +361,4 @@ def scan_css(css: str, site_host: str) -> list[Finding]:
             what = "image"
         findings.append(Finding(match.start(), f"third-party {what}", url, "resource", url))
     return findings
+

@@ -11,7 +11,10 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import SplitResult
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .links import ParsedUrl
 
 RULES_FILE = Path(__file__).with_name("rules.toml")
 
@@ -22,19 +25,23 @@ class LinkRule:
 
     rule: str
     hosts: tuple[str, ...] = ()
+    sites: frozenset[str] = frozenset()  # registrable domains' first labels: "amazon" covers amazon.co.za
     host_pattern: re.Pattern | None = None
     params: frozenset[str] = frozenset()
     path_pattern: re.Pattern | None = None
 
-    def match(self, host: str, params: list[str], url: SplitResult) -> str | None:
+    def match(self, url: ParsedUrl) -> str | None:
         """The rule's message for this link, or None when the link is not of this kind."""
+        host = url.host
         if self.hosts and not any(host == h or host.endswith("." + h) for h in self.hosts):
+            return None
+        if self.sites and url.domain.split(".", 1)[0] not in self.sites:
             return None
         if self.host_pattern and not self.host_pattern.search(host):
             return None
         param = ""
         if self.params:
-            param = next((p for p in params if p in self.params), "")
+            param = next((p for p in url.query if p in self.params), "")
             if not param:
                 return None
         if self.path_pattern and not self.path_pattern.search(url.path):
@@ -56,9 +63,6 @@ class Rules:
     tracking_params: frozenset[str]
     tracking_prefixes: tuple[str, ...]
     wording: tuple[WordingRule, ...]
-    unsafe_elements: frozenset[str]
-    unsafe_attributes: frozenset[str]
-    unsafe_attribute_prefixes: tuple[str, ...]
     unsafe_schemes: frozenset[str]
 
     def is_tracking(self, param: str) -> bool:
@@ -90,6 +94,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
         LinkRule(
             rule=entry["rule"],
             hosts=tuple(lowered(entry.get("hosts", []))),
+            sites=frozenset(lowered(entry.get("sites", []))),
             host_pattern=re.compile(entry["host_pattern"], re.I) if "host_pattern" in entry else None,
             params=frozenset(lowered(entry.get("params", []))),
             path_pattern=re.compile(entry["path_pattern"], re.I) if "path_pattern" in entry else None,
@@ -112,9 +117,6 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
         tracking_params=frozenset(lowered(tracking.get("params", []))),
         tracking_prefixes=tuple(lowered(tracking.get("prefixes", []))),
         wording=wording,
-        unsafe_elements=frozenset(lowered(unsafe.get("elements", []))),
-        unsafe_attributes=frozenset(lowered(unsafe.get("attributes", []))),
-        unsafe_attribute_prefixes=tuple(lowered(unsafe.get("attribute_prefixes", []))),
         unsafe_schemes=frozenset(lowered(unsafe.get("url_schemes", []))),
     )
 

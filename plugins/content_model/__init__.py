@@ -4,6 +4,12 @@ from pelican import signals
 
 from .guide import add_reading_aids, order_guide
 from .reader import GuideMarkdownReader
+from .sanitize import plain_text
+
+
+def add_text_filter(pelican) -> None:
+    """``|text`` in templates: the words of sanitized HTML as plain text, which autoescape then escapes."""
+    pelican.settings["JINJA_FILTERS"] = {**pelican.settings.get("JINJA_FILTERS", {}), "text": plain_text}
 
 
 def use_guide_reader(readers) -> None:
@@ -17,5 +23,6 @@ def finalize_articles(generator) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(add_text_filter)
     signals.readers_init.connect(use_guide_reader)
     signals.article_generator_finalized.connect(finalize_articles)

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from .frontmatter import read_front_matter
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 META_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*):")
@@ -77,17 +79,12 @@ def kind_of(source_path: str, content_root: str) -> Kind | None:
 
 
 def metadata_lines(text: str) -> dict[str, int]:
-    """Line number of each metadata key in the leading ``Key: value`` block."""
-    lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            break
-        match = META_LINE.match(line)
-        if match:
-            lines.setdefault(match["key"].lower(), number)
-        elif not line[:1].isspace():
-            break
-    return lines
+    """Line number of each metadata key in the leading ``Key: value`` block.
+
+    Read by the one front-matter parser (frontmatter.py, Python-Markdown's meta
+    preprocessor as Pelican uses it), so lines are counted as Markdown counts them.
+    """
+    return read_front_matter(text).lines
 
 
 def body_start(text: str) -> int:

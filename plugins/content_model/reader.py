@@ -10,14 +10,19 @@ own errors without importing this plugin.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
+import re
 
 from markdown import Markdown
+from markupsafe import Markup
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, pelican_open
 
 from . import model
+from .reserved import reserved_slugs
+from .sanitize import Refusal, Sanitizer, plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,16 +41,99 @@ class GuideMarkdownReader(MarkdownReader):
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        # The one choke point: nothing Markdown rendered reaches a plugin or a
+        # template without going through the sanitizer (sanitize.py).
+        places = SourcePlaces(text)
+        sanitizer = sanitizer_for(self.settings)
+        written = content
+        content = self.sanitized(sanitizer, content, places, None)
+        for key in FORMATTED_KEYS:
+            if isinstance(metadata.get(key), str):
+                metadata[key] = Markup(self.sanitized(sanitizer, metadata[key], places, key))
         kind = model.kind_of(source_path, self.settings["PATH"])
         if kind is not None:
-            for problem in model.check(kind, display_path(source_path), text, metadata, content):
+            # The checks judge what the editor wrote: a body of refused HTML is reported
+            # as refused, not also as empty.
+            for problem in model.check(kind, display_path(source_path), text, metadata, written):
                 log = logger.error if problem.level == "error" else logger.warning
                 log("%s", problem)
+            slug = str(metadata.get("slug", "")).strip()
+            if slug.lower() in reserved_slugs(self.settings):
+                logger.error('%s:%d: Slug "%s" is a URL the build writes itself (/%s/); choose another slug',
+                             display_path(source_path), model.metadata_lines(text).get("slug", 1), slug, slug)
             metadata = normalise(kind, metadata, self.settings)
+            if isinstance(metadata.get("summary"), str):
+                # Text is text: templates print this, escaped, wherever the summary is plain.
+                metadata["summary_text"] = plain_text(metadata["summary"])
             # Pelican's draft writer expects every article to have a category;
             # the guide has one, never shown.
             metadata.setdefault("category", self.process_metadata("category", "Guide"))
         return content, metadata
+
+    def sanitized(self, sanitizer: Sanitizer, fragment: str, places: SourcePlaces, key: str | None) -> str:
+        result = sanitizer.sanitize(fragment)
+        for refusal in result.refusals:
+            logger.error("%s:%d: %s: %s", display_path(self._source_path), places.line_of(refusal, key),
+                         refusal.rule, refusal.value)
+        return result.html
+
+
+# Metadata Pelican renders as Markdown (FORMATTED_FIELDS) in the guide's content model.
+FORMATTED_KEYS = ("summary",)
+_sanitizers: dict[str, Sanitizer] = {}
+
+
+def sanitizer_for(settings: dict) -> Sanitizer:
+    siteurl = settings.get("SITEURL") or ""
+    if siteurl not in _sanitizers:
+        _sanitizers[siteurl] = Sanitizer(siteurl)
+    return _sanitizers[siteurl]
+
+
+class SourcePlaces:
+    """Where in a Markdown file a refused piece of HTML was written, for the error's line.
+
+    Only for the message: the refusal itself comes from the parsed HTML. Code
+    (fenced blocks, code spans) is left out of the search, because text shown
+    as code is not HTML; each refusal takes the next occurrence of what it
+    looks for, so two scripts get two lines.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        blank = lambda m: re.sub(r"[^\n]", " ", m.group())  # noqa: E731
+        self.uncommented = COMMENT.sub(blank, text).lower()
+        self.searchable = COMMENT.sub(blank, CODE.sub(blank, self.uncommented))
+        self.metadata = model.metadata_lines(text)
+        self.body = model.body_start(text)
+        self.body_offset = sum(len(line) + 1 for line in text.split("\n")[: self.body - 1])
+        self.next: dict[str, int] = {}
+
+    def line_of(self, refusal: Refusal, key: str | None) -> int:
+        if key is not None:
+            return self.metadata.get(key, 1)
+        needle = refusal.needle.lower()
+        if needle:
+            start = self.body_offset
+            at = self.searchable.find(needle, max(start, self.next.get(needle, 0)))
+            if at < 0:
+                at = self.searchable.find(needle, start)
+            if at < 0:
+                # Markdown may disagree with the code-span guess (backticks inside raw HTML).
+                at = self.uncommented.find(needle, start)
+            if at >= 0:
+                self.next[needle] = at + 1
+                return self.text.count("\n", 0, at) + 1
+            # Written with character references (jav&#x61;script:): look line by line, decoded.
+            for number, line in enumerate(self.searchable.split("\n"), 1):
+                if number >= self.body and needle in html.unescape(line):
+                    return number
+        lines = self.text.split("\n")
+        return next((n for n in range(self.body, len(lines) + 1) if lines[n - 1].strip()), self.body)
+
+
+COMMENT = re.compile(r"<!--.*?-->", re.S)  # closed ones only: Markdown renders what follows <!-- alone
+CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$|(`+)(?!`).+?(?<!`)\2(?!`)", re.S | re.M)
 
 
 def normalise(kind: model.Kind, metadata: dict, settings: dict) -> dict:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown import Markdown
+from markdown.extensions.meta import META_RE, MetaPreprocessor
 from pelican.contents import Content
 
 ENTRY_URLS = {"url": "faq/{slug}/", "save_as": "faq/{slug}/index.html"}
@@ -117,23 +119,29 @@ def read_topic_titles(folder: Path) -> dict[str, str]:
     return titles
 
 
+def _front_matter(text: str) -> tuple[list[str], int, dict]:
+    """The file's lines, how many the metadata block takes, and its values.
+
+    Python-Markdown's meta preprocessor reads the block, as in Pelican's own
+    reader (lines split at "\\n" only: a U+2028 in a title is part of it).
+    """
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    md = Markdown()
+    consumed = len(lines) - len(MetaPreprocessor(md).run(list(lines)))
+    return lines, consumed, getattr(md, "Meta", {})
+
+
 def read_metadata_block(text: str) -> dict[str, str]:
-    """``Key: value`` lines before the first blank line, keys lower-cased."""
-    metadata: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.strip():
-            break
-        key, colon, value = line.partition(":")
-        if colon and key.strip() and not key[:1].isspace():
-            metadata.setdefault(key.strip().lower(), value.strip())
-    return metadata
+    """The metadata block's values, keys lower-cased (a value's lines joined by spaces)."""
+    _lines, _consumed, meta = _front_matter(text)
+    return {key: " ".join(values).strip() for key, values in meta.items()}
 
 
 def metadata_line(text: str, key: str) -> int:
     """Line number of ``key`` in the metadata block (1 when it is not there)."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            break
-        if line.partition(":")[0].strip().lower() == key:
+    lines, consumed, _meta = _front_matter(text)
+    for number, line in enumerate(lines[:consumed], 1):
+        match = META_RE.match(line)
+        if match and match.group("key").lower().strip() == key:
             return number
     return 1

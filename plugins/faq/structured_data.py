@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 
 from bs4 import BeautifulSoup
+from markupsafe import Markup
 
 # "</script>" or "<!--" inside a string would end or confuse the script
 # element; JSON allows these escapes anywhere in a string.
@@ -37,7 +38,11 @@ def faq_page(entries: Iterable) -> dict:
     }
 
 
-def faq_page_json(entries: Iterable) -> str:
-    """FAQPage JSON-LD, safe to place inside ``<script type="application/ld+json">``."""
+def faq_page_json(entries: Iterable) -> Markup:
+    """FAQPage JSON-LD, safe to place inside ``<script type="application/ld+json">``.
+
+    Markup because it is safe by construction (every "<", ">" and "&" is a JSON
+    escape), so the autoescaping template prints it as it is.
+    """
     text = json.dumps(faq_page(entries), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.translate(SCRIPT_SAFE)
+    return Markup(text.translate(SCRIPT_SAFE))

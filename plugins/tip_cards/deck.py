@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from markdown import Markdown
+from markdown.extensions.meta import MetaPreprocessor
 from markupsafe import Markup
 from pelican.generators import Generator
 
@@ -80,13 +82,12 @@ def read_topics(content_path: str) -> dict[str, str]:
     """
     topics: dict[str, str] = {}
     for path in sorted(Path(content_path, "topics").glob("*.md")):
-        metadata: dict[str, str] = {}
-        for line in path.read_text(encoding="utf-8-sig").splitlines():
-            if not line.strip():
-                break
-            key, colon, value = line.partition(":")
-            if colon:
-                metadata.setdefault(key.strip().lower(), value.strip())
+        # Python-Markdown's meta preprocessor, as Pelican's reader uses it: one
+        # front-matter parser, so a U+2028 in a title cannot end the block here only.
+        md = Markdown()
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        MetaPreprocessor(md).run(text.split("\n"))
+        metadata = {key: " ".join(values).strip() for key, values in getattr(md, "Meta", {}).items()}
         if metadata.get("slug"):
             topics[metadata["slug"]] = metadata.get("title") or metadata["slug"]
     return topics

@@ -18,14 +18,15 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from markdown import Markdown
+from markdown.extensions.meta import META_RE, MetaPreprocessor
+
 logger = logging.getLogger(__name__)
 
-META_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*):\s*(?P<value>.*)$")
 
 
 @dataclass
@@ -52,17 +53,23 @@ def display_path(source_path: str) -> str:
 
 @cache
 def _header(path: str) -> tuple[tuple[str, str, int], ...]:
-    """(key, value, line) for each line of the leading ``Key: value`` block."""
-    entries = []
+    """(key, value, line) for each line of the leading ``Key: value`` block.
+
+    Python-Markdown's meta preprocessor decides where the block ends, as in
+    Pelican's reader: lines are split at "\\n" only, so a U+2028 in a value
+    never ends the block early (docs/architecture.md, "One front-matter parser").
+    """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError:
         return ()
-    for number, line in enumerate(text.splitlines(), 1):
-        match = META_LINE.match(line)
-        if not line.strip() or not match:
-            break
-        entries.append((match["key"].lower(), match["value"].strip(), number))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    consumed = len(lines) - len(MetaPreprocessor(Markdown()).run(list(lines)))
+    entries = []
+    for number, line in enumerate(lines[:consumed], 1):
+        match = META_RE.match(line)
+        if match:
+            entries.append((match["key"].lower(), match["value"].strip(), number))
     return tuple(entries)
 
 

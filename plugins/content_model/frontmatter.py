@@ -1,0 +1,46 @@
+"""The one front-matter parser: Python-Markdown's ``meta`` extension, as Pelican reads it.
+
+Pelican's Markdown reader takes metadata from Python-Markdown's meta
+preprocessor, which sees the file split at ``\\n`` only (after Markdown's own
+line-ending normalisation). Everything else that reads a content file's
+``Key: value`` block (the content model's line numbers, ``make lint``,
+``make new-*``) goes through :func:`read_front_matter`, which runs that very
+preprocessor, so U+2028, U+0085 or a form feed in a Title means the same
+everywhere: part of the value, never the end of the block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown import Markdown
+from markdown.extensions.meta import META_RE, MetaPreprocessor
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    values: dict[str, list[str]]  # lower-case key -> its lines, as Python-Markdown keeps them
+    lines: dict[str, int]  # lower-case key -> line number of its first occurrence
+    body_line: int  # the first line after the metadata block
+
+    def value(self, key: str) -> str:
+        return " ".join(self.values.get(key.lower(), [])).strip()
+
+
+def markdown_lines(text: str) -> list[str]:
+    """The file's lines exactly as Python-Markdown splits them (BOM gone, CR/CRLF as LF)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
+
+
+def read_front_matter(text: str) -> FrontMatter:
+    lines = markdown_lines(text)
+    md = Markdown()
+    remaining = MetaPreprocessor(md).run(list(lines))
+    consumed = len(lines) - len(remaining)
+    numbers: dict[str, int] = {}
+    for number, line in enumerate(lines[:consumed], 1):
+        match = META_RE.match(line)
+        if match:
+            numbers.setdefault(match.group("key").lower().strip(), number)
+    return FrontMatter(getattr(md, "Meta", {}), numbers, consumed + 1)

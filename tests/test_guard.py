@@ -1,0 +1,357 @@
+"""The guard by construction (issue #15): what the build refuses, and what it passes as text.
+
+The refusals that fit in one Markdown file are cases in tests/adguard_cases
+(test_ad_guard.py runs them). This file covers what needs more than one file
+or more than a build: escaping on every page that shows a value, the static
+folders, source formats, the front-matter parser, make's variables and the
+atomic swap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, SITES, html_pages
+
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tools")]
+
+from content_model.frontmatter import read_front_matter  # noqa: E402
+from content_model.sanitize import Sanitizer, load_allowlist  # noqa: E402
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+HOSTILE_TEXT = "&lt;script src=/images/x.js&gt;&lt;/script&gt;"  # no quotes: smarty would curl them
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def errors(log: str) -> set[str]:
+    return {line for line in log.splitlines() if ": error: " in line or line.startswith("error: ")}
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def scripts(page: Path) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [tag.get("src", "inline") for tag in soup.find_all("script")
+            if tag.get("type") != "application/ld+json"]
+
+
+# --- text is text ------------------------------------------------------------------------
+
+
+def test_encoded_markup_in_summaries_descriptions_and_card_titles_stays_text(build_site, site_copy):
+    """`Summary: ... &lt;script&gt;` used to come out as a live <script> on / and on topic pages."""
+    content = site_copy("tips-deck")
+    chapter = content / "articles" / "talking.md"
+    text = chapter.read_text()
+    text = text.replace("Summary: A chapter with one card of each kind.",
+                        f"Summary: A chapter {HOSTILE_TEXT} with cards.")
+    text = text.replace("> [!TIP] Put the phone out of sight", f"> [!TIP] Put the phone {HOSTILE_TEXT} away")
+    chapter.write_text(text)
+    topic = content / "topics" / "listening.md"
+    body = topic.read_text().split("\n\n", 1)
+    rest = body[1] if len(body) > 1 else ""
+    topic.write_text(f"{body[0]}\n\nListening {HOSTILE_TEXT} is a skill.\n\n{rest}")
+    result = build_site(content)
+    assert result.ok, result.log
+    ours = {"inline"}  # no inline script on any page
+    for page in html_pages(result.output):
+        found = scripts(page)
+        assert "/images/x.js" not in found and not (set(found) & ours), f"{page}: {found}"
+    home = BeautifulSoup((result.output / "index.html").read_text(), "html.parser")
+    assert "A chapter <script src=/images/x.js></script> with cards." in home.get_text()
+    topic_html = (result.output / "topics" / "listening" / "index.html").read_text()
+    topic_page = BeautifulSoup(topic_html, "html.parser")
+    assert "Listening <script src=/images/x.js></script> is a skill." in topic_page.get_text()
+    assert "Put the phone <script src=/images/x.js></script> away" in topic_page.get_text()
+
+
+def test_quotes_in_titles_cannot_leave_an_attribute(build_site, site_copy):
+    content = site_copy("basic")
+    chapter = content / "articles" / "first.md"
+    hostile = 'Title: First "steps"><b onclick=x>'
+    chapter.write_text(chapter.read_text().replace("Title: First steps", hostile))
+    result = build_site(content)
+    assert result.ok, result.log
+    page = (result.output / "guide" / "first-steps" / "index.html").read_text()
+    soup = BeautifulSoup(page, "html.parser")
+    title = soup.find("meta", attrs={"property": "og:title"})["content"]
+    assert title.startswith('First "steps"><b onclick=x>')
+    assert not soup.find("b", attrs={"onclick": True})
+
+
+# --- the sanitizer ---------------------------------------------------------------------------
+
+
+def test_the_sanitizer_keeps_exactly_what_our_extensions_emit():
+    card = (
+        '<aside class="tip-card tip-card--tip" id="tip-a" aria-labelledby="tip-a-title" data-kind="tip" '
+        'data-topics="trust"><h3 id="tip-a-title"><span class="tip-card__kind">Tip'
+        '<span class="visually-hidden">:</span></span> A</h3><a class="tip-card__link" href="#tip-a">'
+        '<span aria-hidden="true">#</span>'
+        '<span class="visually-hidden">Link to this tip</span></a><div class="tip-card__body"><p>Body '
+        '<a data-wiki-line="3" data-wiki-title="" href="wiki:trust">trust</a></p></div></aside>'
+    )
+    result = Sanitizer().sanitize(card)
+    assert result.refusals == []
+    assert result.html == card
+
+
+def test_the_sanitizer_names_what_it_drops_and_publishes_only_what_it_keeps():
+    result = Sanitizer().sanitize('<p class="x" onclick="a()">Hi <img src="//cdn.example/p.png" alt="">'
+                                  '<a href="jav&#x09;ascript:alert(1)">go</a></p>')
+    assert [refusal.rule for refusal in result.refusals] == [
+        "HTML not allowed: class= on <p>", "unsafe HTML onclick=", "third-party image",
+        "unsafe URL (javascript:)",
+    ]
+    assert result.html == '<p>Hi <img alt=""><a>go</a></p>'
+
+
+def test_the_allowlist_is_written_down_with_comments():
+    text = (ROOT / "plugins" / "content_model" / "allowlist.toml").read_text()
+    assert text.count("\n#") >= 20
+    allow = load_allowlist()
+    assert "script" not in allow.tags and "iframe" not in allow.tags and "style" not in allow.tags
+    assert not any(name.startswith("on") for names in allow.attributes.values() for name in names)
+
+
+# --- files in content/ -------------------------------------------------------------------------
+
+
+def test_static_files_are_checked_by_bytes_and_links_never_followed(build_site, site_copy, tmp_path):
+    output = tmp_path / "site"
+    assert build_site("adguard-good", output=output).ok
+    before = snapshot(output)
+    content = site_copy("adguard-good")
+    images = content / "images"
+    images.mkdir()
+    (images / "photo.png").write_bytes(PNG)
+    (images / "fake.png").write_bytes(b"<script>alert(1)</script>")
+    (images / "x.js").write_text("alert(1)")
+    (images / "page.html").write_text("<p>hi</p>")
+    (images / "bad.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>')
+    (images / "pixel.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" '
+                                      'xmlns:xlink="http://www.w3.org/1999/xlink">'
+                                      '<image xlink:href="https://stats.example.com/p.gif"/></svg>')
+    (images / "passwd.png").symlink_to("/etc/passwd")
+    (images / "git").symlink_to(ROOT / ".git")
+    result = build_site(content, output=output)
+    assert result.returncode == 1
+    where = shown(images)
+    assert errors(result.log) == {
+        f"{where}/bad.svg:1: error: an SVG with an event handler (onload=): "
+        "only plain SVG pictures may be published",
+        f"{where}/fake.png:1: error: not an image (PNG, JPEG, WebP, AVIF, GIF or plain SVG), "
+        "judged by its contents",
+        f"{where}/git:1: error: a symbolic link: content must be real files inside the content folder "
+        "(links are never followed or published)",
+        f"{where}/page.html:1: error: .html files may not be published from a static folder "
+        "(the site's origin is trusted to run code); only images belong here",
+        f"{where}/passwd.png:1: error: a symbolic link: content must be real files inside the content folder "
+        "(links are never followed or published)",
+        f"{where}/pixel.svg:1: error: an SVG that refers to another file (https://stats.example.com/p.gif): "
+        "only plain SVG pictures may be published",
+        f"{where}/x.js:1: error: .js files may not be published from a static folder (the site's origin is "
+        "trusted to run code); only images belong here",
+    }
+    assert snapshot(output) == before
+
+
+def test_good_images_and_editor_data_pass(build_site, site_copy):
+    content = site_copy("adguard-good")
+    (content / "images").mkdir()
+    (content / "images" / "photo.png").write_bytes(PNG)
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>'
+    (content / "images" / "map.svg").write_text(svg)
+    (content / "data").mkdir()
+    (content / "data" / "sources.toml").write_text('[a]\ntitle = "x"\n')
+    (content / "extra").mkdir()
+    (content / "extra" / "CNAME").write_text("guide.example.org\n")
+    result = build_site(content)
+    assert result.ok, result.log
+    assert (result.output / "images" / "photo.png").read_bytes() == PNG
+
+
+def test_markdown_is_the_only_source_format(build_site, site_copy):
+    content = site_copy("adguard-good")
+    (content / "articles" / "old.html").write_text(
+        "<html><head><title>Old</title><meta name='save_as' content='assets/x.html'></head></html>")
+    (content / "pages" / "notes.rst").write_text("Notes\n=====\n\n:save_as: assets/y.html\n")
+    (content / "data").mkdir()
+    (content / "data" / "list.json").write_text("[]")
+    (content / "extra").mkdir()
+    (content / "extra" / "CNAME").write_text('evil.example"; touch /tmp/x; "\n')
+    result = build_site(content)
+    assert result.returncode == 1
+    base = shown(content)
+    assert errors(result.log) == {
+        f"{base}/articles/old.html:1: error: only Markdown (.md) files belong in articles/: "
+        "this .html is not read or published; convert it to Markdown or remove it",
+        f"{base}/pages/notes.rst:1: error: only Markdown (.md) files belong in pages/: this .rst is not read "
+        "or published; convert it to Markdown or remove it",
+        f"{base}/data/list.json:1: error: content/data/ holds editor data as .toml files only",
+        f'{base}/extra/CNAME:1: error: CNAME must hold one host name, like guide.example.org, not '
+        '"evil.example"; touch /tmp/x; ""',
+    }
+
+
+# --- one front-matter parser ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x0c", "\x1c"])
+def test_line_separators_in_a_title_never_end_the_metadata(separator, build_site, site_copy):
+    content = site_copy("basic")
+    chapter = content / "articles" / "second.md"
+    chapter.write_text(chapter.read_text().replace("Title: Second steps", f"Title: Second{separator}steps"))
+    front = read_front_matter(chapter.read_text())
+    assert front.lines["slug"] == 2 and front.lines["reviewed"] == 7
+    result = build_site(content)
+    assert result.ok, result.log
+
+
+def test_every_tool_reads_metadata_as_pelican_does(tmp_path):
+    from pelican.readers import MarkdownReader
+    from pelican.settings import read_settings
+
+    path = tmp_path / "x.md"
+    path.write_text("Title: A\u2028B\nSlug: a-b\nAliases:  one,\n    two\n\nBody.\n", encoding="utf-8")
+    _content, pelican_meta = MarkdownReader(read_settings(str(ROOT / "pelicanconf.py"))).read(str(path))
+    ours = read_front_matter(path.read_text(encoding="utf-8"))
+    assert ours.value("title") == pelican_meta["title"] == "A\u2028B"
+    assert ours.value("slug") == pelican_meta["slug"] == "a-b"
+    assert ours.body_line == 6
+
+    import scaffold  # noqa: F401  (tools/scaffold.py reads slugs with the same parser)
+    from faq.model import metadata_line, read_metadata_block
+    from tip_cards.deck import read_topics
+    from topic_links.validation import SourceFile
+
+    text = path.read_text(encoding="utf-8")
+    assert read_metadata_block(text)["slug"] == "a-b" and metadata_line(text, "slug") == 2
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "topics" / "x.md").write_text(text, encoding="utf-8")
+    assert read_topics(str(tmp_path)) == {"a-b": "A\u2028B"}
+    assert SourceFile(str(path), "topic", "a-b").line("slug") == 2
+
+
+# --- make passes values as data -------------------------------------------------------------------
+
+
+def make(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def test_a_quote_in_siteurl_runs_nothing(tmp_path):
+    marker = tmp_path / "pwned"
+    result = make("publish", f'SITEURL=https://guide.example.org"; touch {marker}; "',
+                  f"OUTPUT={tmp_path / 'out'}")
+    assert result.returncode != 0
+    assert "publishconf.py: SITEURL may not contain quotes, spaces or shell characters" in result.stderr
+    assert not marker.exists() and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("siteurl, message", [
+    ("", "SITEURL is not set"),
+    ("guide.example.org", "SITEURL must be an absolute http(s) URL"),
+    ("ftp://guide.example.org", "SITEURL must be an absolute http(s) URL"),
+    ("https://guide.example.org/?x=1", "SITEURL may not hold a user name, password, query or fragment"),
+])
+def test_siteurl_is_checked_with_a_clear_message(siteurl, message):
+    from publish_values import siteurl_problem
+
+    assert message in (siteurl_problem(siteurl) or "")
+
+
+def test_a_quote_in_the_cname_file_runs_nothing(tmp_path):
+    marker = tmp_path / "pwned"
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "sitemap.xml").write_text("<urlset/>")  # what `published` looks for
+    content = tmp_path / "content"
+    (content / "extra").mkdir(parents=True)
+    (content / "extra" / "CNAME").write_text(f'guide.example.org"; touch {marker}; "\n')
+    result = make("deploy-gh-pages", f"OUTPUT={output}", f"CONTENT={content}")
+    assert result.returncode != 0
+    assert "error: CNAME must be one host name" in result.stderr
+    assert not marker.exists()
+    result = make("deploy-gh-pages", f"OUTPUT={output}", f"CONTENT={content}", f"CNAME=$(touch {marker})")
+    assert result.returncode != 0 and not marker.exists()
+
+
+def test_other_variables_are_data_too(tmp_path):
+    marker = tmp_path / "pwned"
+    result = make("help", f'CONTENT=x"; touch {marker}; "')
+    assert result.returncode == 0 and not marker.exists()
+    assert f'CONTENT=x"; touch {marker}; "' in result.stdout
+
+
+# --- the swap ------------------------------------------------------------------------------------------
+
+
+def build_command(content: Path, output: Path) -> list[str]:
+    return [sys.executable, str(ROOT / "tools" / "build.py"), "--content", str(content),
+            "--output", str(output)]
+
+
+@pytest.mark.parametrize("point", ["before-swap", "after-swap"])
+def test_killing_the_build_at_the_swap_leaves_output_old_or_new(point, site_copy, tmp_path):
+    output = tmp_path / "output"
+    first = subprocess.run(build_command(SITES / "basic", output), cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    old = snapshot(output)
+    content = site_copy("basic")
+    chapter = content / "articles" / "first.md"
+    chapter.write_text(chapter.read_text() + "\nA new sentence for the second build.\n")
+    killed = subprocess.run(build_command(content, output), cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "CLOSER_BUILD_KILL_AT": point})
+    assert killed.returncode == -signal.SIGKILL
+    assert output.is_dir()
+    now = snapshot(output)
+    if point == "before-swap":
+        assert now == old
+    else:
+        page = (output / "guide" / "first-steps" / "index.html").read_text()
+        assert now != old and "A new sentence" in page
+    leftovers = sorted(p.name for p in tmp_path.glob("output.*"))
+    assert len(leftovers) == 1 and leftovers[0].startswith("output.tmp-")
+    # The next build removes what the killed one left behind.
+    again = subprocess.run(build_command(content, output), cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert f"removed {leftovers[0]}, left by a build that did not finish" in again.stderr
+    assert sorted(p.name for p in tmp_path.glob("output*")) == ["output"]
+
+
+def test_a_live_builds_temporary_folder_is_left_alone(tmp_path):
+    output = tmp_path / "output"
+    other = tmp_path / f"output.tmp-{os.getppid()}"  # a process that is alive: pytest's parent
+    other.mkdir()
+    result = subprocess.run(build_command(SITES / "basic", output), cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert other.is_dir()
+
+
+def test_the_swap_is_an_exchange_on_linux(tmp_path):
+    import build
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "from-a").write_text("a")
+    (b / "from-b").write_text("b")
+    assert build.exchange(a, b) is True
+    assert (b / "from-a").exists() and (a / "from-b").exists()
+
