@@ -355,3 +355,26 @@ def test_the_swap_is_an_exchange_on_linux(tmp_path):
     assert build.exchange(a, b) is True
     assert (b / "from-a").exists() and (a / "from-b").exists()
 
+
+
+@pytest.mark.parametrize("meta, allowed", [
+    ('<meta http-equiv="refresh" content="0; url=/faq/new/">', True),
+    ('<meta http-equiv="refresh" content="0; url=https://guide.example.org/new/">', True),
+    ('<meta http-equiv="refresh" content="0; url=https://amzn.to/x">', False),
+    ('<meta http-equiv="refresh" content="0; url=javascript:alert(1)">', False),
+    ('<meta http-equiv="refresh" content="0; url=data:text/html,hi">', False),
+    ('<meta http-equiv="refresh" content="5; url=/faq/new/">', False),
+    ('<meta http-equiv="set-cookie" content="a=b">', False),
+])
+def test_only_a_same_site_refresh_in_the_head_passes_the_output_scan(meta, allowed):
+    """The redirects plugin's pages refresh to the page that replaced them; nothing else may."""
+    from ad_guard.output_scan import PageScanner
+    from ad_guard.rules import load_rules
+
+    scanner = PageScanner(load_rules(), "guide.example.org")
+    page = "<!doctype html><html><head>{}<title>x</title></head><body><p>x</p>{}</body></html>"
+    in_head = scanner.scan(page.format(meta, ""))
+    in_body = scanner.scan(page.format("", meta))
+    refused = [f for f in in_head.findings if "http-equiv" in f.rule]
+    assert (not refused) is allowed, in_head.findings
+    assert any("http-equiv" in f.rule for f in in_body.findings)

@@ -32,6 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "plugins")]
 
 import build  # noqa: E402
 from content_model import model  # noqa: E402
+from content_model.frontmatter import read_front_matter  # noqa: E402
 from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
 from content_model.repetition import repeats_in  # noqa: E402
 from reader_safety.directory import DEFAULT_MAX_AGE_DAYS, DIRECTORY_FILE  # noqa: E402
@@ -105,14 +106,8 @@ def shown_path(path: Path) -> str:
 
 
 def metadata_value(text: str, key: str) -> str:
-    """The value of ``key`` in the leading metadata block ("" when absent)."""
-    for line in text.splitlines():
-        if not line.strip():
-            break
-        name, colon, value = line.partition(":")
-        if colon and name.strip().lower() == key:
-            return value.strip()
-    return ""
+    """The value of ``key`` in the leading metadata block ("" when absent), read as Pelican reads it."""
+    return read_front_matter(text).value(key)
 
 
 def review_checks(content: Path, today=None) -> list[tuple[str, int, str, str]]:

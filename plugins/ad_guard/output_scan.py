@@ -173,6 +173,16 @@ class PageScanner:
     def third_party(self, url: str) -> bool:
         return leaves_site(url, self.site_host)
 
+    def same_site_refresh(self, content: str) -> bool:
+        """``0; url=/new/``: an immediate refresh to a URL of this site."""
+        delay, _, target = content.partition(";")
+        name, equals, url = target.strip().partition("=")
+        if delay.strip() != "0" or equals != "=" or name.strip().lower() != "url":
+            return False
+        target_url = url.strip().strip("'\"")
+        parsed = parse(target_url, self.site_host) if target_url else None
+        return parsed is not None and parsed.scheme in ("http", "https") and not self.third_party(target_url)
+
     def our_script(self, url: str) -> bool:
         """A script of our theme, as the assets plugin publishes it: /assets/js/<name>.<hash>.js."""
         parsed = parse(url, self.site_host)
@@ -280,9 +290,13 @@ class PageScanner:
                 add(Finding(-1, f"third-party {what}", url, "resource", url))
                 return
 
-    @staticmethod
-    def read_meta(node: LexborNode, attrs: dict[str, str], result: PageScan) -> None:
+    def read_meta(self, node: LexborNode, attrs: dict[str, str], result: PageScan) -> None:
         equiv = attrs.get("http-equiv", "").strip().lower()
+        if equiv == "refresh" and node.parent is not None and node.parent.tag == "head" \
+                and self.same_site_refresh(attrs.get("content", "")):
+            # The redirects plugin's pages (a moved page's old address): content cannot
+            # write <head>, and the target must stay on this site.
+            return
         if equiv == "content-security-policy":
             # Only the first one counts, and it must be ours (checked by the caller).
             if result.policy is None:

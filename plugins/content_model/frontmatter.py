@@ -44,3 +44,14 @@ def read_front_matter(text: str) -> FrontMatter:
         if match:
             numbers.setdefault(match.group("key").lower().strip(), number)
     return FrontMatter(getattr(md, "Meta", {}), numbers, consumed + 1)
+
+
+def metadata_line(source_path: str, key: str) -> int:
+    """The line of ``key`` in a content file's metadata block (1 when it is not there),
+    for plugins that report a problem with one field of a file Pelican has read."""
+    try:
+        with open(source_path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return 1
+    return read_front_matter(text).lines.get(key.lower(), 1)

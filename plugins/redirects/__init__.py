@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 from ada_url import URL
+from content_model.frontmatter import metadata_line
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import signals
 
@@ -39,14 +40,6 @@ def display_path(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def metadata_line(source_path: str, key: str) -> int:
-    text = Path(source_path).read_text(encoding="utf-8")
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            break
-        if line.partition(":")[0].strip().lower() == key:
-            return number
-    return 1
 
 
 def site_path(url: str) -> str:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-from pathlib import Path
 
+from content_model.frontmatter import metadata_line
 from pelican import signals
 from pelican.utils import SafeDatetime
 
@@ -32,15 +32,6 @@ def display_path(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def metadata_line(source_path: str, key: str) -> int:
-    """Line of ``key`` in the file's leading metadata block (1 when it is not there)."""
-    text = Path(source_path).read_text(encoding="utf-8")
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            break
-        if line.partition(":")[0].strip().lower() == key:
-            return number
-    return 1
 
 
 def interval(settings: dict) -> int:

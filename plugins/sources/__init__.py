@@ -14,6 +14,7 @@ import logging
 import os
 from pathlib import Path
 
+from content_model.frontmatter import metadata_line
 from pelican import signals
 
 from .registry import ISBN_URL, KEY, Source, cited_keys, did_you_mean, parse_registry
@@ -49,18 +50,6 @@ def load_registry(pelican) -> None:
     _registry.update(sources)
 
 
-def metadata_line(source_path: str, key: str) -> int:
-    """Line of ``key`` in the file's leading metadata block (1 when it is not there)."""
-    try:
-        text = Path(source_path).read_text(encoding="utf-8")
-    except OSError:
-        return 1
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            break
-        if line.partition(":")[0].strip().lower() == key:
-            return number
-    return 1
 
 
 def attach_sources(instance) -> None:
