@@ -132,7 +132,9 @@ class SourcePlaces:
         return next((n for n in range(self.body, len(lines) + 1) if lines[n - 1].strip()), self.body)
 
 
-COMMENT = re.compile(r"<!--.*?-->", re.S)  # closed ones only: Markdown renders what follows <!-- alone
+# Closed comments only, and never across another "<!--": Markdown renders text after an
+# unclosed one as text, so what follows is still searched.
+COMMENT = re.compile(r"<!--(?:(?!<!--).)*?-->", re.S)
 CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$|(`+)(?!`).+?(?<!`)\2(?!`)", re.S | re.M)
 
 
