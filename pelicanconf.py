@@ -148,7 +148,7 @@ TOPIC_AUTOLINK_SKIP = [
 QUICK_EXIT_PAGES = ["getting-help", "privacy"]
 SENSITIVE_TOPICS = ["safety", "trauma"]
 # Where the quick exit goes: a neutral page that loads fast (GOV.UK uses the same).
-QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
+QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "").strip() or "https://www.bbc.co.uk/weather"
 # Help numbers change: each line of content/data/helplines.toml is re-checked against
 # the organisation's own page at least this often. An older "checked" date is an error
 # in make publish and make lint (publishconf.py), a notice in a local build.

@@ -65,7 +65,10 @@ def site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
     handler = functools.partial(ReaderSite, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     siteurl = f"http://127.0.0.1:{httpd.server_address[1]}"
-    result = run_build(ROOT / "content", folder, settings="publishconf.py", env={"SITEURL": siteurl})
+    result = run_build(ROOT / "content", folder, settings="publishconf.py",
+                       env={"SITEURL": siteurl, "CONTACT": "editors@guide.example.org",
+                            # The neutral site, on this server: the tests never leave 127.0.0.1.
+                            "QUICK_EXIT_URL": siteurl + "/404.html"})
     assert result.ok, f"make publish fails:\n{result.log}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -225,3 +228,14 @@ def test_a_reader_can_read_offline_after_one_visit(fresh_reader, site, engine):
                 "the worker did try the network, and the network was really gone"
         finally:
             ReaderSite.offline = False
+
+
+def test_the_quick_exit_leaves_and_back_does_not_return(reader, site):
+    _, siteurl = site
+    reader.goto(siteurl + "/about/")
+    reader.goto(siteurl + "/getting-help/")
+    assert reader.run("() => document.getElementById('quick-exit') !== null")
+    reader.click(".quick-exit__button")
+    assert reader.wait("() => location.pathname === '/404.html'")
+    reader.run("() => history.back()")
+    assert reader.wait("() => location.pathname === '/about/'"), "Back went to the page the reader left"
