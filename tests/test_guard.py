@@ -71,8 +71,12 @@ def test_encoded_markup_in_summaries_descriptions_and_card_titles_stays_text(bui
     for page in html_pages(result.output):
         found = scripts(page)
         assert "/images/x.js" not in found and not (set(found) & ours), f"{page}: {found}"
-    home = BeautifulSoup((result.output / "index.html").read_text(), "html.parser")
-    assert "A chapter <script src=/images/x.js></script> with cards." in home.get_text()
+    # The summary as text where it is shown: the chapter's lead and the head's description.
+    chapter_html = (result.output / "guide" / "talking" / "index.html").read_text()
+    chapter_page = BeautifulSoup(chapter_html, "html.parser")
+    assert "A chapter <script src=/images/x.js></script> with cards." in chapter_page.get_text()
+    described = chapter_page.find("meta", attrs={"name": "description"})["content"]
+    assert described == "A chapter <script src=/images/x.js></script> with cards."
     topic_html = (result.output / "topics" / "listening" / "index.html").read_text()
     topic_page = BeautifulSoup(topic_html, "html.parser")
     assert "Listening <script src=/images/x.js></script> is a skill." in topic_page.get_text()
@@ -176,8 +180,8 @@ def test_good_images_and_editor_data_pass(build_site, site_copy):
     (content / "images" / "photo.png").write_bytes(PNG)
     svg = '<svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>'
     (content / "images" / "map.svg").write_text(svg)
-    (content / "data").mkdir()
-    (content / "data" / "sources.toml").write_text('[a]\ntitle = "x"\n')
+    (content / "data").mkdir(exist_ok=True)
+    (content / "data" / "glossary.toml").write_text('[a]\ntitle = "x"\n')
     (content / "extra").mkdir()
     (content / "extra" / "CNAME").write_text("guide.example.org\n")
     result = build_site(content)
@@ -190,7 +194,7 @@ def test_markdown_is_the_only_source_format(build_site, site_copy):
     (content / "articles" / "old.html").write_text(
         "<html><head><title>Old</title><meta name='save_as' content='assets/x.html'></head></html>")
     (content / "pages" / "notes.rst").write_text("Notes\n=====\n\n:save_as: assets/y.html\n")
-    (content / "data").mkdir()
+    (content / "data").mkdir(exist_ok=True)
     (content / "data" / "list.json").write_text("[]")
     (content / "extra").mkdir()
     (content / "extra" / "CNAME").write_text('evil.example"; touch /tmp/x; "\n')
