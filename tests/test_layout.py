@@ -135,6 +135,10 @@ def test_every_chapter_starts_its_text_on_a_phones_first_screen(server, browser,
         assert len(chapters) >= 20
         for url in chapters:
             page.goto(server + url, wait_until="load")
+            if page.locator("main > .help-now").count():
+                # A chapter about abuse, self-harm or trauma leads with the help box
+                # (plugins/reader_safety): there, help comes first on purpose.
+                continue
             top = page.locator(".prose > p").first.bounding_box()["y"]
             if top + 24 > 812:  # at least its first line is on the screen
                 late.append(f"{url}: the first paragraph starts at {top:.0f} px")

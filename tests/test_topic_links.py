@@ -467,6 +467,8 @@ def test_the_guide_has_a_page_for_every_topic_and_every_topic_is_used(guide):
 
 def test_every_chapter_and_question_in_the_guide_ends_with_one_list_without_repeats(guide):
     pages = [*sorted((guide / "guide").glob("*/index.html")), *sorted((guide / "faq").glob("*/index.html"))]
+    # A merged page's old address is a redirect page (plugins/redirects), not a page to read.
+    pages = [path for path in pages if 'http-equiv="refresh"' not in path.read_text(encoding="utf-8")]
     assert len(pages) >= 23
     for path in pages:
         own = "/" + path.parent.relative_to(guide).as_posix() + "/"

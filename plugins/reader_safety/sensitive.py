@@ -105,16 +105,17 @@ def mark_sensitive(content) -> None:
     html = getattr(content, "_content", "") or ""
     kind = metadata.get("kind")
     content.has_caution_card = bool(caution_cards(html))
-    sensitive = (
+    about_harm = (
         is_yes(metadata.get("sensitive"))
-        or content.has_caution_card
         or bool(set(topics) & set(STATE.settings["SENSITIVE_TOPICS"]))
         or (kind == "page" and slug in STATE.settings["QUICK_EXIT_PAGES"])
         or (kind == "topic" and slug in STATE.settings["SENSITIVE_TOPICS"])
     )
-    content.sensitive = sensitive
-    # The help page lists every line itself; elsewhere the box leads the page.
-    content.help_box = sensitive and slug != STATE.settings["HELP_PAGE_SLUG"] and bool(STATE.help_box)
+    content.sensitive = about_harm or content.has_caution_card
+    # A page about fear, abuse, self-harm or trauma leads with the box (the help page
+    # lists every line itself). Elsewhere a CAUTION card carries the box inside it, so
+    # a chapter with one careful note still opens with its own words on a phone.
+    content.help_box = about_harm and slug != STATE.settings["HELP_PAGE_SLUG"] and bool(STATE.help_box)
 
 
 def caution_cards(html: str, soup: BeautifulSoup | None = None) -> list:
