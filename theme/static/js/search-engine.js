@@ -152,7 +152,9 @@
           loadScript(new URL("lunr.min.js", searchURL).href),
           getJSON(new URL("meta.json", searchURL).href)
         ]).then(function (parts) {
-          return nextTurn().then(function () { start(parts[1]); });
+          // Two turns, so neither decoding the term list nor building its
+          // TokenSet holds up the page in one long task.
+          return nextTurn().then(function () { start(parts[1]); }).then(nextTurn).then(expansions);
         });
         starting.catch(function () { starting = null; });  // the next call tries again
       }
@@ -179,9 +181,12 @@
         return kind;
       });
       total = at;
+      pipeline = lunr.Pipeline.load(meta.pipeline);
+    }
+
+    function expansions() {
       // The whole term list: what every clause expands to, whatever is loaded.
       tokenSet = lunr.TokenSet.fromArray(terms);
-      pipeline = lunr.Pipeline.load(meta.pipeline);
     }
 
     function refOf(number) {

@@ -21,7 +21,7 @@
   var SEARCH_URL = new URL(form.getAttribute("action") || "/search/", document.baseURI);
   var ROOT_URL = new URL("../", SEARCH_URL);
   var DROPDOWN_SIZE = 6;
-  var PAGE_SIZE = 50;
+  var PAGE_SIZE = 20;
   var DEBOUNCE_MS = 80;
   var KIND_LABELS = { chapter: "Chapter", faq: "FAQ", tip: "Tip", topic: "Topic", page: "Page" };
   var WORD = /[\p{L}\p{N}'\u2018\u2019\u02bc]+/gu;
@@ -51,7 +51,14 @@
   // time), so that search keeps working offline; a large one never is.
   function prefetchLater() {
     if (!prefetched) {
-      prefetched = new Promise(function (resolve) { setTimeout(resolve, 300); })
+      // Well after the results are drawn, and only when the browser is idle: the
+      // rest of the index is for offline use, never in the way of this search.
+      prefetched = new Promise(function (resolve) {
+        setTimeout(function () {
+          if (window.requestIdleCallback) window.requestIdleCallback(resolve, { timeout: 2000 });
+          else resolve();
+        }, 4000);
+      })
         .then(engine.prefetch)
         .catch(function () { prefetched = null; return false; });
     }
