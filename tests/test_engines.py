@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from engines import CHROMIUM, ENGINES, ERRORS_JS, Reader, missing_engine, reader_factory, with_error_recorder
+from engines import ENGINES, ERRORS_JS, Reader, missing_engine, reader_factory, with_error_recorder
 
 from conftest import ROOT, html_pages, page_url, run_build
 
@@ -78,24 +78,11 @@ def site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
 
 
 @pytest.fixture(scope="module")
-def playwright_chromium():
-    holder: dict = {}
-
-    def get():
-        if "browser" not in holder:
-            from playwright.sync_api import sync_playwright
-
-            holder["pw"] = sync_playwright().start()
-            holder["browser"] = holder["pw"].chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync"])
-        return holder["browser"]
-
-    yield get
-    if "browser" in holder:
-        holder["browser"].close()
-        holder["pw"].stop()
+def playwright_chromium(browser):
+    """The session's one Chromium (conftest's browser fixture): a second sync_playwright()
+    in the same thread fails ("Sync API inside the asyncio loop") once other browser
+    tests have started theirs."""
+    return lambda: browser
 
 
 @pytest.fixture(scope="module", params=ENGINES)
