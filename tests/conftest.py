@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +87,32 @@ def guide(tmp_path_factory) -> Path:
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+# make publish needs CONTACT (plugins/review), like SITEURL.
+PUBLISH_CONTACT = {"CONTACT": "editors@guide.example.org"}
+
+
+@contextmanager
+def published_guide(folder: Path, handler=QuietHandler,
+                    extra_env: Callable[[str], dict] | None = None) -> Iterator[str]:
+    """The real guide built with publishconf.py into ``folder`` and served on 127.0.0.1
+    at the SITEURL it was built for (yielded); ``extra_env(siteurl)`` adds settings."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                            functools.partial(handler, directory=str(folder)))
+    siteurl = f"http://127.0.0.1:{httpd.server_address[1]}"
+    serving = False
+    try:
+        env = {"SITEURL": siteurl, **PUBLISH_CONTACT, **(extra_env(siteurl) if extra_env else {})}
+        result = run_build(ROOT / "content", folder, settings="publishconf.py", env=env)
+        assert result.ok, f"make publish fails:\n{result.log}"
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        serving = True
+        yield siteurl
+    finally:
+        if serving:  # shutdown() waits for serve_forever, which never ran if the build failed
+            httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,7 @@ drops every connection unanswered, as a lost network does.
 
 from __future__ import annotations
 
-import functools
 import http.server
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -19,7 +17,7 @@ from pathlib import Path
 import pytest
 from engines import ENGINES, ERRORS_JS, Reader, missing_engine, reader_factory, with_error_recorder
 
-from conftest import ROOT, html_pages, page_url, run_build
+from conftest import html_pages, page_url, published_guide
 
 # Selenium's own remote connection warns about its own deprecated internals.
 pytestmark = pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning")
@@ -62,19 +60,12 @@ class ReaderSite(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
     folder = tmp_path_factory.mktemp("engines") / "output"
-    handler = functools.partial(ReaderSite, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    siteurl = f"http://127.0.0.1:{httpd.server_address[1]}"
-    result = run_build(ROOT / "content", folder, settings="publishconf.py",
-                       env={"SITEURL": siteurl, "CONTACT": "editors@guide.example.org",
-                            # The neutral site, on this server: the tests never leave 127.0.0.1.
-                            "QUICK_EXIT_URL": siteurl + "/404.html"})
-    assert result.ok, f"make publish fails:\n{result.log}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield folder, siteurl
-    httpd.shutdown()
-    httpd.server_close()
+    # The neutral site of the quick exit, on this server: the tests never leave 127.0.0.1.
+    def neutral(siteurl: str) -> dict:
+        return {"QUICK_EXIT_URL": siteurl + "/404.html"}
+
+    with published_guide(folder, ReaderSite, neutral) as siteurl:
+        yield folder, siteurl
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,10 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
-import http.server
 import json
 import os
 import re
 import subprocess
-import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -23,15 +21,23 @@ import brotli
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SITES, QuietHandler, html_pages, page_url, run_build
+from conftest import (
+    PUBLISH_CONTACT,
+    ROOT,
+    SITES,
+    QuietHandler,
+    html_pages,
+    page_url,
+    published_guide,
+    run_build,
+)
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
 TEXT_SUFFIXES = {".atom", ".css", ".html", ".js", ".json", ".svg", ".txt", ".webmanifest", ".xml"}
 NOT_IN_SITEMAP = ("/404.html", "/search/", "/offline/")
 EXAMPLE = "https://guide.example.org"
-# make publish needs CONTACT (plugins/review), like SITEURL.
-CONTACT = {"CONTACT": "editors@guide.example.org"}
+CONTACT = PUBLISH_CONTACT  # make publish needs CONTACT (plugins/review), like SITEURL
 # Pages each plugin adds to the real guide (checked when the plugin is in PLUGINS).
 PLUGIN_PAGES = {
     "faq": ("/faq/", "/faq/partner-not-open/"),
@@ -61,17 +67,8 @@ class CountingHandler(QuietHandler):
 def published(tmp_path_factory):
     """The real guide built with publishconf.py, served at the SITEURL it was built for."""
     folder = tmp_path_factory.mktemp("published") / "output"
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(folder)))
-    siteurl = f"http://127.0.0.1:{httpd.server_address[1]}"
-    result = run_build(ROOT / "content", folder, settings="publishconf.py",
-                       env={"SITEURL": siteurl, **CONTACT})
-    assert result.ok, f"make publish fails:\n{result.log}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield folder, siteurl
-    httpd.shutdown()
-    httpd.server_close()
+    with published_guide(folder, CountingHandler) as siteurl:
+        yield folder, siteurl
 
 
 @pytest.fixture(scope="session")

@@ -9,20 +9,17 @@ publishconf.py and served on 127.0.0.1 (its service worker included).
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
-import http.server
 import json
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SITES, QuietHandler, run_axe, run_build
+from conftest import PUBLISH_CONTACT, ROOT, SITES, published_guide, run_axe, run_build
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from reader_safety.directory import NEEDS, dial, load  # noqa: E402
@@ -40,8 +37,7 @@ CRISIS_QUERIES = {
     "self harm": {"suicide"},
 }
 
-# make publish needs CONTACT (plugins/review), like SITEURL.
-PUBLISH = {"CONTACT": "editors@guide.example.org"}
+PUBLISH = PUBLISH_CONTACT  # make publish needs CONTACT (plugins/review), like SITEURL
 
 
 def directory():
@@ -233,17 +229,8 @@ def test_the_search_page_holds_the_crisis_box_above_the_results(guide):
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("safety") / "output"
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    siteurl = f"http://127.0.0.1:{httpd.server_address[1]}"
-    result = run_build(ROOT / "content", folder, settings="publishconf.py",
-                       env={"SITEURL": siteurl, **PUBLISH})
-    assert result.ok, result.log
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield folder, siteurl
-    httpd.shutdown()
-    httpd.server_close()
+    with published_guide(folder) as siteurl:
+        yield folder, siteurl
 
 
 @pytest.fixture
