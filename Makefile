@@ -35,7 +35,7 @@ help: ## Show this help
 	@echo "Variables: CONTENT=$$CONTENT OUTPUT=$$OUTPUT PORT=$$PORT"
 
 # Installs say what they do and how long they took; the first one takes a minute or two.
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	@echo "deps: installing the Python packages of requirements.txt into $(VENV)/ (first time: about 2 minutes)"
 	@test -x $(PY) || $(PY_BOOT) -m venv $(VENV)
 	@start=$$(date +%s); \
@@ -43,6 +43,8 @@ $(VENV)/.installed: requirements.txt
 	    | grep -E '^(Collecting|Processing|Installing|Successfully|ERROR)' ; status=$${PIPESTATUS[0]}; \
 	  test $$status -eq 0 || { echo "deps: pip failed (exit $$status); the lines above say why" >&2; exit $$status; }; \
 	  echo "deps: Python packages ready in $$(( $$(date +%s) - start )) s"
+	@# The plugins themselves, as one editable package (pyproject.toml): tools and tests import them by name.
+	@$(PY) -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

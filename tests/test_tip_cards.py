@@ -94,6 +94,7 @@ class TestTipCardSyntax(TestCase):
                 <div class="tip-card__body">
                 <p>Go gently and stop whenever your partner asks.</p>
                 </div>
+                <div class="tip-card__help"></div>
                 </aside>
                 """  # noqa: E501
             ),
@@ -108,7 +109,8 @@ class TestTipCardSyntax(TestCase):
             'class="visually-hidden">:</span></span> Slow down</h3>\n'
             '<a class="tip-card__link" href="#tip-slow-down"><span aria-hidden="true">#</span>'
             '<span class="visually-hidden">Link to this tip</span></a>\n'
-            '<div class="tip-card__body">\n<p>Body.</p>\n</div>\n</aside>',
+            '<div class="tip-card__body">\n<p>Body.</p>\n</div>\n'
+            '<div class="tip-card__help"></div>\n</aside>',  # where reader_safety puts the help box
         )
 
     def test_nested_markdown_in_title_and_body(self):

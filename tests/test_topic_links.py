@@ -11,14 +11,13 @@ from types import SimpleNamespace
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from tip_cards.extension import TipCardsExtension
+from topic_links.autolink import FirstMentionsExtension, TermMatcher
+from topic_links.related import ReadingItem, Shortlist, backlinks, inbound, related_reading
+from topic_links.topicmap import connections, topic_map
+from topic_links.wikilinks import Resolution, WikiLinkExtension, placeholders, resolve
 
 from conftest import ROOT, SITES, run_axe
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from topic_links.autolink import TermMatcher, autolink  # noqa: E402
-from topic_links.related import ReadingItem, Shortlist, backlinks, inbound, related_reading  # noqa: E402
-from topic_links.topicmap import connections, topic_map  # noqa: E402
-from topic_links.wikilinks import Resolution, WikiLinkExtension, placeholders, resolve  # noqa: E402
 
 TOPIC_SLUGS = sorted(p.stem for p in (ROOT / "content" / "topics").glob("*.md"))
 
@@ -189,42 +188,52 @@ TERMS = {
 }
 
 
-def link(html: str, exclude=(), skip=()) -> tuple[str, list[str]]:
-    return autolink(html, TermMatcher(TERMS, skip), lambda slug: f"/topics/{slug}/", exclude)
+def link(text: str, exclude=(), skip=(), kind="chapter") -> tuple[str, list[str]]:
+    """A chapter's Markdown rendered with first mentions linked (in the tree), and the topics linked."""
+    md = markdown.Markdown(extensions=[
+        "meta", "extra", "smarty", TipCardsExtension(),
+        FirstMentionsExtension(TermMatcher(TERMS, skip), lambda slug: f"/topics/{slug}/"),
+    ])
+    md.content_kind = kind
+    front = f"Topics: {', '.join(exclude)}\n\n" if exclude else ""
+    html = md.convert(front + text)
+    return html, md.topic_links
 
 
 def test_only_the_first_mention_of_each_topic_links():
-    html, linked = link("<p>Trust matters. Honesty and trust again.</p><p>An argument. Trust.</p>")
+    html, linked = link("Trust matters. Honesty and trust again.\n\nAn argument. Trust.")
     assert html == (
-        '<p><a class="topic-link" href="/topics/trust/">Trust</a> matters. Honesty and trust again.</p>'
+        '<p><a class="topic-link" href="/topics/trust/">Trust</a> matters. Honesty and trust again.</p>\n'
         '<p>An <a class="topic-link" href="/topics/conflict/">argument</a>. Trust.</p>'
     )
     assert linked == ["trust", "conflict"]
 
 
 def test_whole_words_only_case_kept_longest_term_wins_possessive_counts():
-    assert link("<p>Distrust and trusting and trust-fund.</p>") == (
-        "<p>Distrust and trusting and trust-fund.</p>", [])
-    html, _ = link("<p>Try ACTIVE LISTENING.</p>")
+    unchanged = "Distrust and trusting and trust-fund."
+    assert link(unchanged) == (f"<p>{unchanged}</p>", [])
+    html, _ = link("Try ACTIVE LISTENING.")
     assert html == '<p>Try <a class="topic-link" href="/topics/listening/">ACTIVE LISTENING</a>.</p>'
-    html, _ = link("<p>Your argument\u2019s point.</p>")
-    assert html == '<p>Your <a class="topic-link" href="/topics/conflict/">argument</a>\u2019s point.</p>'
+    html, _ = link("Your argument's point.")
+    assert html == '<p>Your <a class="topic-link" href="/topics/conflict/">argument</a>&rsquo;s point.</p>'
 
 
 def test_curly_apostrophes_match_straight_ones_in_aliases():
-    html, linked = link("<p>He won\u2019t open up.</p>")
+    """smarty keeps its ’ out of the tree as a placeholder; the match sees through it."""
+    html, linked = link("He won't open up, but later he does.")
+    assert linked == ["trust"]
+    assert '<a class="topic-link" href="/topics/trust/">won&rsquo;t open up</a>, but later' in html
+    html, linked = link("He won\u2019t open up.")
     assert linked == ["trust"]
     assert '<a class="topic-link" href="/topics/trust/">won\u2019t open up</a>' in html
 
 
 def test_never_in_headings_links_code_or_tip_card_titles():
-    html = (
-        "<h2>Trust</h2><p><a href='/x/'>trust</a> <code>trust</code></p><pre>trust</pre>"
-        '<aside class="tip-card"><h3 id="t-title"><span>Tip</span> Listening first</h3>'
-        '<div class="tip-card__body"><p>Listen well.</p></div></aside>'
-        "<p>Now trust.</p>"
+    text = (
+        "## Trust\n\n[trust](/x/) `trust`\n\n    trust\n\n"
+        "> [!TIP] Listening first\n> Listen well.\n\nNow trust."
     )
-    result, linked = link(html)
+    result, linked = link(text)
     soup = BeautifulSoup(result, "html.parser")
     assert linked == ["listening", "trust"]
     assert soup.h2.find("a") is None and soup.h3.find("a") is None and soup.pre.find("a") is None
@@ -233,15 +242,26 @@ def test_never_in_headings_links_code_or_tip_card_titles():
 
 
 def test_the_pages_own_topics_and_skipped_terms_never_link():
-    html, linked = link("<p>Trust, an argument, and we listen.</p>", exclude=["trust"], skip=["listen"])
+    html, linked = link("Trust, an argument, and we listen.", exclude=["trust"], skip=["listen"])
     assert linked == ["conflict"]
     assert html == ('<p>Trust, an <a class="topic-link" href="/topics/conflict/">argument</a>,'
                     " and we listen.</p>")
 
 
-def test_html_without_a_mention_comes_back_unchanged():
-    html = "<p>Nothing to see &amp; <br> here.</p>"
-    assert link(html) == (html, [])
+def test_text_without_a_mention_and_pages_that_are_not_chapters_come_back_unchanged():
+    assert link("Nothing to see &amp; here.") == ("<p>Nothing to see &amp; here.</p>", [])
+    assert link("Trust matters.", kind="question") == ("<p>Trust matters.</p>", [])
+    assert link("Autolink: no\n\nTrust matters.") == ("<p>Trust matters.</p>", [])
+
+
+def test_several_mentions_in_one_text_each_link_once_in_order():
+    html, linked = link("An argument about trust, then *more* trust and listening.")
+    assert linked == ["conflict", "trust", "listening"]
+    assert html == (
+        '<p>An <a class="topic-link" href="/topics/conflict/">argument</a> about '
+        '<a class="topic-link" href="/topics/trust/">trust</a>, then <em>more</em> trust and '
+        '<a class="topic-link" href="/topics/listening/">listening</a>.</p>'
+    )
 
 
 # -- the topic map -------------------------------------------------------------

@@ -32,9 +32,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "plugins")]
 
 import build  # noqa: E402
 from content_model import model  # noqa: E402
-from content_model.frontmatter import read_front_matter  # noqa: E402
 from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
 from content_model.repetition import repeats_in  # noqa: E402
+from guide_core.frontmatter import read_front_matter  # noqa: E402
 from reader_safety.directory import DEFAULT_MAX_AGE_DAYS, DIRECTORY_FILE  # noqa: E402
 from reader_safety.directory import load as load_directory  # noqa: E402
 from review.policy import (  # noqa: E402

@@ -22,7 +22,7 @@ from pelican.utils import slugify
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "plugins")]
 
-from content_model.frontmatter import read_front_matter  # noqa: E402
+from guide_core.frontmatter import read_front_matter  # noqa: E402
 
 SLUG_SUBSTITUTIONS = [(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")]
 
@@ -92,7 +92,7 @@ TEMPLATES = {"article": ("articles", ARTICLE), "faq": ("faq", FAQ), "topic": ("t
 
 def metadata_values(folder: Path, key: str) -> list[tuple[str, str]]:
     """(file name, value) of one metadata key in every file of a folder, read by the
-    build's own front-matter parser (content_model/frontmatter.py)."""
+    build's own front-matter parser (guide_core/frontmatter.py)."""
     values = []
     for path in sorted(folder.glob("*.md")):
         value = read_front_matter(path.read_text(encoding="utf-8")).value(key)

@@ -2,14 +2,26 @@
 
 from pelican import signals
 
+from . import prefetch
+from .facts import PageFactsExtension
 from .guide import add_reading_aids, order_guide
 from .reader import GuideMarkdownReader
 from .sanitize import plain_text
 
 
-def add_text_filter(pelican) -> None:
-    """``|text`` in templates: the words of sanitized HTML as plain text, which autoescape then escapes."""
-    pelican.settings["JINJA_FILTERS"] = {**pelican.settings.get("JINJA_FILTERS", {}), "text": plain_text}
+def configure(pelican) -> None:
+    """``|text`` in templates (the words of sanitized HTML as plain text, which autoescape
+    then escapes), and the Markdown extension that records a page's facts from its tree."""
+    settings = pelican.settings
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), "text": plain_text}
+    markdown = settings["MARKDOWN"]
+    extensions = [e for e in markdown.get("extensions", []) if not isinstance(e, PageFactsExtension)]
+    settings["MARKDOWN"] = {**markdown, "extensions": [*extensions, PageFactsExtension()]}
+    prefetch.stop()
+
+
+def stop_reading_ahead(generators) -> None:
+    prefetch.stop()
 
 
 def use_guide_reader(readers) -> None:
@@ -23,6 +35,7 @@ def finalize_articles(generator) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(add_text_filter)
+    signals.initialized.connect(configure)
     signals.readers_init.connect(use_guide_reader)
+    signals.all_generators_finalized.connect(stop_reading_ahead)
     signals.article_generator_finalized.connect(finalize_articles)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import lxml.html
-
-from .reader import display_path
+from guide_core.problems import display_path
 
 logger = logging.getLogger(__name__)
 
@@ -62,40 +61,26 @@ def order_guide(generator) -> None:
 
 
 def add_reading_aids(generator) -> None:
-    """Reading time and a table of contents (h2/h3 with ids) for each chapter."""
+    """Reading time and a table of contents (h2/h3 with ids) for each chapter, from what
+    the Markdown tree recorded (the toc extension's tokens, the word count)."""
     speed = generator.settings.get("READING_SPEED", 220)
     for chapter in [*generator.articles, *generator.drafts]:
-        # _content, not content: reading .content here would freeze intrasite links before
-        # all generators have run (Pelican caches them on first read).
-        words, toc = reading_aids(chapter._content)
-        chapter.word_count = words
+        words = getattr(chapter, "word_count", 0)
         chapter.reading_minutes = max(1, math.ceil(words / speed))
-        chapter.toc = toc
+        cards = {f"{card.id}-title" for card in getattr(chapter, "card_records", None) or []}
+        chapter.toc = contents(getattr(chapter, "toc_tokens", None) or [], cards)
 
 
-def reading_aids(html: str) -> tuple[int, list[dict]]:
-    """The number of words in a chapter's HTML and its contents: h2/h3 with an id,
-    outside tip cards (asides) and sections. Only read, so lxml parses it."""
-    if not html.strip():
-        return 0, []
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    words = len(" ".join(strings(root)).split())
-    toc = [
-        {"level": int(h.tag[1]), "id": h.get("id"), "title":
-         " ".join(filter(None, map(str.strip, strings(h))))}
-        for h in root.iter("h2", "h3")
-        if h.get("id") and not any(a.tag in ("aside", "section") for a in h.iterancestors())
+def contents(tokens: list[dict], leave_out: set[str]) -> list[dict]:
+    """The h2 and h3 of the toc extension's tokens, in order, but tip-card titles."""
+    return [
+        {"level": token["level"], "id": token["id"], "title": " ".join(html.unescape(token["name"]).split())}
+        for token in walk(tokens)
+        if token["level"] in (2, 3) and token["id"] not in leave_out
     ]
-    return words, toc
 
 
-def strings(element) -> Iterator[str]:
-    """The text pieces of an element in document order, as BeautifulSoup's
-    get_text sees them (comments left out)."""
-    if element.text and isinstance(element.tag, str):
-        yield element.text
-    for child in element:
-        if isinstance(child.tag, str):
-            yield from strings(child)
-        if child.tail:
-            yield child.tail
+def walk(tokens: list[dict]) -> Iterator[dict]:
+    for token in tokens:
+        yield token
+        yield from walk(token.get("children", []))

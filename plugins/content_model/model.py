@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from .frontmatter import read_front_matter
+from guide_core.frontmatter import read_front_matter
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -12,34 +12,51 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import re
 
+from guide_core.problems import display_path
 from markdown import Markdown
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, pelican_open
 
-from . import model
+from . import model, prefetch
 from .reserved import reserved_slugs
 from .sanitize import Refusal, Sanitizer, plain_text
 
 logger = logging.getLogger(__name__)
 
-
-def display_path(source_path: str) -> str:
-    """A path relative to the working directory when it is inside it."""
-    relative = os.path.relpath(source_path)
-    return source_path if relative.startswith("..") else relative
+# Kinds as the Markdown extensions know them (guide_core.kinds), for the model's names.
+EXTENSION_KIND = {"article": "chapter", "faq": "question", "topic": "topic", "page": "page"}
 
 
 class GuideMarkdownReader(MarkdownReader):
     def read(self, source_path: str):
+        # Read ahead on every core (prefetch.py), else here; either way the problems
+        # found while reading are logged now, in the order Pelican reads the files.
+        content, metadata = prefetch.take(self.settings, source_path) or self.read_here(source_path)
+        # Pelican's draft writer expects every article to have a category;
+        # the guide has one, never shown.
+        metadata.setdefault("category", self.process_metadata("category", "Guide"))
+        return content, metadata
+
+    def read_here(self, source_path: str):
         self._source_path = source_path
         self._md = Markdown(**self.settings["MARKDOWN"])
         self._md.source_path = display_path(source_path)
+        kind = model.kind_of(source_path, self.settings["PATH"])
+        self._md.content_kind = EXTENSION_KIND.get(kind.name) if kind else None
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
+        # What the Markdown tree knew, taken before Pelican converts the Summary with the
+        # same instance (which resets it): the page's tip cards, the topics its first
+        # mentions link to, and its headings (the toc extension's tokens).
+        cards = list(getattr(self._md, "tip_cards", []))
+        topic_links = list(getattr(self._md, "topic_links", []))
+        toc_tokens = getattr(self._md, "toc_tokens", [])
+        facts = {"word_count": getattr(self._md, "word_count", 0),
+                 "sections": getattr(self._md, "sections", [])}
+        self._md.content_kind = None  # a Summary gets no first-mention links
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         # The one choke point: nothing Markdown rendered reaches a plugin or a
         # template without going through the sanitizer (sanitize.py).
@@ -50,7 +67,15 @@ class GuideMarkdownReader(MarkdownReader):
         for key in FORMATTED_KEYS:
             if isinstance(metadata.get(key), str):
                 metadata[key] = Markup(self.sanitized(sanitizer, metadata[key], places, key))
-        kind = model.kind_of(source_path, self.settings["PATH"])
+        # Tip cards are sanitized like the body (a refusal in one is already reported there).
+        for card in cards:
+            card.title_html = sanitizer.sanitize(card.title_html).html
+            card.body_html = sanitizer.sanitize(card.body_html).html
+            card.title = " ".join(plain_text(card.title_html).split())
+        metadata["card_records"] = cards
+        metadata["topic_links"] = topic_links
+        metadata["toc_tokens"] = toc_tokens
+        metadata.update(facts)
         if kind is not None:
             # The checks judge what the editor wrote: a body of refused HTML is reported
             # as refused, not also as empty.
@@ -65,9 +90,6 @@ class GuideMarkdownReader(MarkdownReader):
             if isinstance(metadata.get("summary"), str):
                 # Text is text: templates print this, escaped, wherever the summary is plain.
                 metadata["summary_text"] = plain_text(metadata["summary"])
-            # Pelican's draft writer expects every article to have a category;
-            # the guide has one, never shown.
-            metadata.setdefault("category", self.process_metadata("category", "Guide"))
         return content, metadata
 
     def sanitized(self, sanitizer: Sanitizer, fragment: str, places: SourcePlaces, key: str | None) -> str:

@@ -1,30 +1,28 @@
 """Which pages are sensitive, and the help box every CAUTION card carries.
 
-The directory is read once, when Pelican starts (``initialized``), because
-the box inside the cards is rendered while chapters are read, before any
-generator has a context to offer. The box is rendered from the same Jinja
-partial the theme includes (partials/help-now.html), in an environment of
-its own with autoescape on, and put into each card with bs4 (the tree, not
-text search), so editors never add it by hand.
+The directory is read once, when Pelican starts (``initialized``). The box is
+rendered from the same Jinja partial the theme includes
+(partials/help-now.html), in an environment of its own with autoescape on, and
+takes the place of the marker the tip-card extension leaves in each CAUTION
+card, so editors never add it by hand and nothing parses the page for it.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from guide_core.problems import display_path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from tip_cards.extension import HELP_MARKER
 
 from .directory import DEFAULT_MAX_AGE_DAYS, DIRECTORY_FILE, Directory, load
 
 logger = logging.getLogger(__name__)
 
 HELP_BOX_TEMPLATE = "partials/help-now.html"
-CAUTION_CARD = "tip-card--caution"
 DEFAULTS = {
     "HELP_PAGE_SLUG": "getting-help",
     "QUICK_EXIT_PAGES": ["getting-help", "privacy"],
@@ -47,11 +45,6 @@ STATE = State()
 
 def setting(settings: dict, key: str):
     return settings.get(key, DEFAULTS[key])
-
-
-def display_path(path: Path) -> str:
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def read_directory(pelican) -> None:
@@ -102,9 +95,8 @@ def mark_sensitive(content) -> None:
     topics = metadata.get("topics") or []
     if isinstance(topics, str):
         topics = [t.strip() for t in topics.split(",")]
-    html = getattr(content, "_content", "") or ""
     kind = metadata.get("kind")
-    content.has_caution_card = bool(caution_cards(html))
+    content.has_caution_card = any(card.kind == "caution" for card in metadata.get("card_records") or [])
     about_harm = (
         is_yes(metadata.get("sensitive"))
         or bool(set(topics) & set(STATE.settings["SENSITIVE_TOPICS"]))
@@ -118,31 +110,17 @@ def mark_sensitive(content) -> None:
     content.help_box = about_harm and slug != STATE.settings["HELP_PAGE_SLUG"] and bool(STATE.help_box)
 
 
-def caution_cards(html: str, soup: BeautifulSoup | None = None) -> list:
-    if CAUTION_CARD not in html:
-        return []  # a quick way out for the many pages without one; the tree decides the rest
-    soup = soup or BeautifulSoup(html, "html.parser")
-    return soup.select(f"aside.{CAUTION_CARD}")
-
-
 def add_help_boxes(generators) -> None:
     """Put the help box inside every CAUTION card of every chapter and page.
 
-    Done once every generator has finished (after topic_links, which comes
-    first in PLUGINS, has added its first-mention links), so no topic link
-    lands inside the box.
+    The tip-card extension leaves one empty marker element in each CAUTION card
+    (tip_cards.extension.HELP_MARKER, kept by the sanitizer as it is); the box,
+    our own markup rendered from the help directory, takes its place. Done once
+    every generator has finished, after wiki links are resolved.
     """
-    if not STATE.help_box:
-        return
     for generator in generators:
         for name in ("articles", "translations", "drafts", "drafts_translations",
                      "pages", "hidden_pages", "draft_pages", "entries"):
             for content in getattr(generator, name, None) or []:
-                html = getattr(content, "_content", "") or ""
-                soup = BeautifulSoup(html, "html.parser") if CAUTION_CARD in html else None
-                cards = caution_cards(html, soup)
-                if not cards:
-                    continue
-                for card in cards:
-                    card.append(BeautifulSoup(STATE.help_box, "html.parser"))
-                content._content = str(soup)
+                if getattr(content, "has_caution_card", False):
+                    content._content = content._content.replace(HELP_MARKER, STATE.help_box)

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 from ada_url import URL
-from content_model.frontmatter import metadata_line
+from guide_core.frontmatter import metadata_line
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import signals
 

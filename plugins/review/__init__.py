@@ -15,7 +15,7 @@ import datetime
 import logging
 import os
 
-from content_model.frontmatter import metadata_line
+from guide_core.frontmatter import metadata_line
 from pelican import signals
 from pelican.utils import SafeDatetime
 

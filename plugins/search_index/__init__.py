@@ -1,6 +1,7 @@
 """search_index: a lunr index of the rendered site, for the browser's lunr.js 2.3.9.
 
-At ``finalized`` it reads the HTML the build wrote (extract.py), builds the
+At ``finalized`` it takes the documents from the records each page's Markdown
+tree left on its content object (records.py; nothing re-reads a written page), builds the
 index with lunr.py through a pipeline identical to lunr.js's (pipeline.py),
 and writes it in parts (search/meta.json, search/<build>/*.json; parts.py)
 with search/lunr.min.js (index.py). theme/static/js/search-engine.js and
@@ -15,8 +16,9 @@ from pathlib import Path
 
 from pelican import signals
 
-from .extract import SearchDocument, documents_in_site
+from .extract import SearchDocument
 from .index import SNIPPET_LENGTH, TopicWords, copy_lunr, write_search_files
+from .records import documents_in_context
 
 logger = logging.getLogger(__name__)
 
@@ -64,22 +66,18 @@ def snippet_length(settings: dict) -> int:
     return length
 
 
-def site_documents(output: Path, settings: dict) -> tuple[list[SearchDocument], list[TopicWords]]:
-    """The documents of a built site (topics with their aliases as keywords), and its topics."""
-    documents = documents_in_site(output, chapter_prefix(settings))
-    topics = topics_of(settings)
-    aliases = {topic.url: " ".join(topic.aliases) for topic in topics}
-    for document in documents:
-        if document.kind == "topic":
-            document.keywords = aliases.get(document.url, "")
-    return documents, topics
+def site_documents(settings: dict) -> tuple[list[SearchDocument], list[TopicWords]]:
+    """The documents of the build, from the records on its content objects (records.py),
+    and its topics."""
+    documents = documents_in_context(_shared.get("context", {}))
+    return documents, topics_of(settings)
 
 
 def write_search_index(pelican) -> None:
     settings = pelican.settings
     output = Path(pelican.output_path)
     started = time.process_time()
-    documents, topics = site_documents(output, settings)
+    documents, topics = site_documents(settings)
     sizes = write_search_files(output, documents, topics, snippet_length(settings))
     copy_lunr(output)
     logger.info(

@@ -14,7 +14,7 @@ import logging
 import os
 from pathlib import Path
 
-from content_model.frontmatter import metadata_line
+from guide_core.frontmatter import metadata_line
 from pelican import signals
 
 from .registry import ISBN_URL, KEY, Source, cited_keys, did_you_mean, parse_registry

@@ -8,7 +8,10 @@ from .extension import TipCardsExtension
 
 def add_markdown_extension(pelican) -> None:
     """initialized: render cards in every Markdown file, checking topics against content/topics."""
-    cards = TipCardsExtension(known_topics=sorted(read_topics(pelican.settings["PATH"])), check_topics=True)
+    settings = pelican.settings
+    page_url = f'{settings.get("SITEURL", "")}/{settings.get("ARTICLE_URL", "{slug}/")}'
+    cards = TipCardsExtension(known_topics=sorted(read_topics(settings["PATH"])), check_topics=True,
+                              page_url=page_url)
     markdown = pelican.settings["MARKDOWN"]
     pelican.settings["MARKDOWN"] = {**markdown, "extensions": [*markdown.get("extensions", []), cards]}
 

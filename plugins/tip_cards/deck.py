@@ -1,19 +1,17 @@
-"""The deck: every tip card in the guide, collected from rendered chapters, and /tips/.
+"""The deck: every tip card in the guide, from the records the Markdown tree kept, and /tips/.
 
-Cards are read back from each chapter's rendered HTML (the extension already
-wrote them), so what the deck shows is exactly what the chapter shows.
+The extension records each card as it renders it (extension.CardRecorder);
+the reader sanitizes the record and copies it onto the page as
+``card_records``. Nothing here parses HTML.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-from markdown import Markdown
-from markdown.extensions.meta import MetaPreprocessor
+from guide_core.frontmatter import read_front_matter
 from markupsafe import Markup
 from pelican.generators import Generator
 
@@ -34,6 +32,7 @@ class TipCard:
     topics: list[str]  # the card's own topics, or its chapter's when it names none
     chapter: object  # the Pelican Article the card is in
     url: str  # "guide/<slug>/#<id>"
+    body_source: str = ""  # sanitized body HTML, links back to the chapter, no ids
 
     @property
     def deck_id(self) -> str:
@@ -42,28 +41,10 @@ class TipCard:
 
     @property
     def body_html(self) -> Markup:
-        """The card's body, ready to show on another page.
-
-        Read lazily from ``chapter.content``: Pelican resolves ``{filename}``
-        links there and caches the result on first access, which must wait
-        until every generator has read its content (templates are rendered
-        after that; the cards are collected before).
-        """
-        return card_bodies(self.chapter).get(self.id, Markup(""))
-
-
-def card_bodies(chapter) -> dict[str, Markup]:
-    """Card id -> portable body HTML for every card of a chapter, parsed once per chapter."""
-    bodies = getattr(chapter, "_tip_card_bodies", None)
-    if bodies is None:
-        soup = BeautifulSoup(card_html(chapter.content), "html.parser")
-        siteurl = chapter.settings.get("SITEURL", "")
-        bodies = {
-            card["id"]: portable(card.find(class_="tip-card__body"), f"{siteurl}/{chapter.url}")
-            for card in soup.select("aside.tip-card[id]")
-        }
-        chapter._tip_card_bodies = bodies
-    return bodies
+        """The card's body, ready to show on another page, with Pelican's
+        ``{filename}`` links resolved as they are in the chapter (at render time,
+        once every generator has read its content)."""
+        return Markup(self.chapter._update_content(self.body_source, self.chapter.get_siteurl()))
 
 
 @dataclass
@@ -76,73 +57,27 @@ class TipGroup:
 def read_topics(content_path: str) -> dict[str, str]:
     """Topic slug -> title, from the metadata blocks of ``<content>/topics/*.md``.
 
-    Read directly rather than through the topic plugin, because plugins do
-    not import each other and the Markdown extension needs the slugs before
-    any generator has run. The content model checks these files' metadata.
+    Read with the one front-matter parser, because the Markdown extension needs
+    the slugs before any generator has run. The content model checks these files.
     """
     topics: dict[str, str] = {}
     for path in sorted(Path(content_path, "topics").glob("*.md")):
-        # Python-Markdown's meta preprocessor, as Pelican's reader uses it: one
-        # front-matter parser, so a U+2028 in a title cannot end the block here only.
-        md = Markdown()
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-        MetaPreprocessor(md).run(text.split("\n"))
-        metadata = {key: " ".join(values).strip() for key, values in getattr(md, "Meta", {}).items()}
-        if metadata.get("slug"):
-            topics[metadata["slug"]] = metadata.get("title") or metadata["slug"]
+        front = read_front_matter(path.read_text(encoding="utf-8"))
+        if front.value("slug"):
+            topics[front.value("slug")] = front.value("title") or front.value("slug")
     return topics
 
 
-CARD = re.compile(r"<aside\b[^>]*\btip-card\b.*?</aside>", re.DOTALL)
-
-
-def card_html(html: str) -> str:
-    """Just the tip cards of a chapter's HTML (cards hold no asides of their own).
-
-    Parsing only these, rather than the whole chapter, is what keeps the deck
-    cheap on a large guide.
-    """
-    return "".join(CARD.findall(html))
-
-
 def cards_in(chapter) -> list[TipCard]:
-    """The tip cards of one rendered chapter, in reading order.
-
-    Parses ``_content`` (the HTML before Pelican resolves links) rather than
-    ``content``, whose first access caches link resolution for good.
-    """
-    soup = BeautifulSoup(card_html(chapter._content), "html.parser")
-    cards = []
-    for aside in soup.select("aside.tip-card[id]"):
-        heading = aside.find("h3")
-        label = heading.find(class_="tip-card__kind")
-        label.find(class_="visually-hidden").decompose()
-        kind_label = label.get_text(strip=True)
-        label.decompose()
-        cards.append(TipCard(
-            id=aside["id"],
-            title=" ".join(heading.get_text().split()),
-            title_html=Markup(heading.decode_contents().strip()),
-            kind=aside.get("data-kind", ""),
-            kind_label=kind_label,
-            topics=aside.get("data-topics", "").split() or list(getattr(chapter, "topics", [])),
-            chapter=chapter,
-            url=f"{chapter.url}#{aside['id']}",
-        ))
-    return cards
-
-
-def portable(body, chapter_url: str) -> Markup:
-    """A card body that can be shown on another page: in-page links point back
-    to the chapter, and ids are dropped so they cannot clash there."""
-    if body is None:
-        return Markup("")
-    for link in body.find_all("a", href=True):
-        if link["href"].startswith("#"):
-            link["href"] = chapter_url + link["href"]
-    for element in body.find_all(id=True):
-        del element["id"]
-    return Markup(body.decode_contents().strip())
+    """The tip cards of one chapter, in reading order, from its records."""
+    return [
+        TipCard(
+            id=record.id, title=record.title, title_html=Markup(record.title_html), kind=record.kind,
+            kind_label=KINDS[record.kind], topics=list(record.topics), chapter=chapter,
+            url=f"{chapter.url}#{record.id}", body_source=record.body_html,
+        )
+        for record in getattr(chapter, "card_records", None) or []
+    ]
 
 
 def collect_cards(generator) -> None:

@@ -38,46 +38,49 @@ metadata block is removed) and never raised.
 
 from __future__ import annotations
 
-import difflib
+import copy
 import logging
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
+from guide_core.problems import did_you_mean, split_list
+from guide_core.tree import text_of
 from markdown import Extension, Markdown, util
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions.toc import slugify
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 logger = logging.getLogger(__name__)
 
 # kind (as written, case-insensitive) -> the label readers see.
 KINDS = {"tip": "Tip", "try": "Try this together", "caution": "Take care"}
 ID_PREFIX = "tip"
+# An empty element inside every CAUTION card, replaced by reader_safety's help box.
+HELP_MARKER_CLASS = "tip-card__help"
+HELP_MARKER = f'<div class="{HELP_MARKER_CLASS}"></div>'
 
 
 @dataclass
-class PageState:
-    """What one conversion has seen: marker lines of the source and card ids used."""
+class CardRecord:
+    """One card as the Markdown tree has it, copied onto its page (``content.card_records``).
 
-    markers: list[tuple[int, str]] = field(default_factory=list)
-    next_marker: int = 0
-    ids: dict[str, int] = field(default_factory=dict)
+    ``title_html`` and ``body_html`` are rendered from the card's own elements,
+    with in-page links pointing back to the page (``#x`` -> ``<page_url>#x``)
+    and ids dropped, so the deck can show them on another page. They are
+    rendered before the sanitizer; the reader sanitizes them like the body.
+    """
 
-    def line_of(self, marker: str) -> int:
-        """The source line of the next card whose marker line reads ``marker``.
-
-        Markers are matched in order and by text, so one the preprocessor saw
-        but the parser did not take for a card (in an indented code block, say)
-        is skipped.
-        """
-        for index in range(self.next_marker, len(self.markers)):
-            line, text = self.markers[index]
-            if text == marker:
-                self.next_marker = index + 1
-                return line
-        return self.markers[self.next_marker - 1][0] if self.next_marker else 1
+    id: str
+    kind: str
+    title_html: str
+    body_html: str
+    topics: list[str]  # the card's own, or its page's
+    line: int
+    title: str = ""  # plain text, set with the sanitized HTML
+    text: str = ""  # the body's words, for search
 
 
 @dataclass
@@ -97,6 +100,30 @@ class CardSource:
     @property
     def id(self) -> str:
         return card_id_for(self.title)
+
+
+@dataclass
+class PageState:
+    """What one conversion has seen: marker lines of the source and card ids used."""
+
+    markers: list[tuple[int, str]] = field(default_factory=list)
+    next_marker: int = 0
+    ids: dict[str, int] = field(default_factory=dict)
+    cards: list[tuple[CardSource, etree.Element]] = field(default_factory=list)
+
+    def line_of(self, marker: str) -> int:
+        """The source line of the next card whose marker line reads ``marker``.
+
+        Markers are matched in order and by text, so one the preprocessor saw
+        but the parser did not take for a card (in an indented code block, say)
+        is skipped.
+        """
+        for index in range(self.next_marker, len(self.markers)):
+            line, text = self.markers[index]
+            if text == marker:
+                self.next_marker = index + 1
+                return line
+        return self.markers[self.next_marker - 1][0] if self.next_marker else 1
 
 
 def normalise_marker(text: str) -> str:
@@ -132,6 +159,8 @@ class TipCardLinePreprocessor(Preprocessor):
         self.state.markers = markers
         self.state.next_marker = 0
         self.state.ids = {}
+        self.state.cards = []
+        self.md.tip_cards = []
         return lines
 
 
@@ -175,7 +204,7 @@ class TipCardProcessor(BlockProcessor):
         body = lines[1:]
         topics: list[str] = []
         if body and (topics_line := self.TOPICS.match(body[0])):
-            topics = split_topics(topics_line["topics"])
+            topics = split_list(topics_line["topics"])
             body = body[1:]
         return CardSource(
             line=self.state.line_of(normalise_marker(lines[0])),
@@ -225,6 +254,10 @@ class TipCardProcessor(BlockProcessor):
         self.parser.state.set("tip-card")
         self.parser.parseChunk(body, card.body)
         self.parser.state.reset()
+        if card.kind == "caution":
+            # Where reader_safety puts the "If you need help now" box, after the sanitizer.
+            etree.SubElement(aside, "div", {"class": HELP_MARKER_CLASS}).text = ""
+        self.state.cards.append((card, aside))
 
     def add_blockquote(self, parent: etree.Element, text: str) -> None:
         quote = etree.SubElement(parent, "blockquote")
@@ -234,7 +267,7 @@ class TipCardProcessor(BlockProcessor):
 
     def page_topics(self) -> list[str]:
         meta = getattr(self.parser.md, "Meta", {}) or {}
-        return split_topics(",".join(meta.get("topics", [])))
+        return split_list(meta.get("topics", []))
 
     def error(self, line: int, message: str) -> None:
         path = getattr(self.parser.md, "source_path", "<markdown>")
@@ -246,10 +279,6 @@ class TipCardProcessor(BlockProcessor):
             return ""
         match = self.QUOTE.match(line)
         return match.group(2) if match else line
-
-
-def split_topics(value: str) -> list[str]:
-    return [topic for topic in re.split(r"[,\s]+", value.strip()) if topic]
 
 
 def plain_title(title: str) -> str:
@@ -264,9 +293,43 @@ def card_id_for(title: str) -> str:
     return f"{ID_PREFIX}-{slug}" if slug else ID_PREFIX
 
 
-def did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+class CardRecorder(Treeprocessor):
+    """After every other treeprocessor: copy each card's title and body out of the tree."""
+
+    def __init__(self, md: Markdown, state: PageState, page_url: str):
+        super().__init__(md)
+        self.state = state
+        self.page_url = page_url
+
+    def run(self, root: etree.Element) -> None:
+        meta = getattr(self.md, "Meta", {}) or {}
+        page = self.page_url.format(slug=" ".join(meta.get("slug", [])).strip())
+        records = []
+        for card, aside in self.state.cards:
+            heading, body = aside.find("h3"), aside.find("div")
+            title = etree.Element("span")
+            label = heading[0] if len(heading) else None
+            title.text = (label.tail or "").lstrip() if label is not None else heading.text
+            title.extend(copy.deepcopy(child) for child in list(heading)[1:])
+            portable = copy.deepcopy(body)
+            for element in portable.iter():
+                element.attrib.pop("id", None)
+                href = element.get("href", "") if element.tag == "a" else ""
+                if href.startswith("#"):
+                    element.set("href", page + href)
+            records.append(CardRecord(
+                id=card.id, kind=card.kind, title_html=self.inner_html(title),
+                body_html=self.inner_html(portable), topics=card.topics or split_list(meta.get("topics", [])),
+                line=card.line, text=text_of(self.md, body),
+            ))
+        self.md.tip_cards = records
+
+    def inner_html(self, element: etree.Element) -> str:
+        """An element's content as Markdown itself would write it (postprocessors included)."""
+        html = self.md.serializer(element)
+        for processor in self.md.postprocessors:
+            html = processor.run(html)
+        return html[html.index(">") + 1 : html.rindex("<")].strip()
 
 
 class TipCardsExtension(Extension):
@@ -276,6 +339,7 @@ class TipCardsExtension(Extension):
         self.config = {
             "known_topics": [[], "Topic slugs a card may name"],
             "check_topics": [False, "Report topics not in known_topics as errors"],
+            "page_url": ["{slug}/", "URL of a page from its slug, for links back from the deck"],
         }
         super().__init__(**kwargs)
 
@@ -286,6 +350,10 @@ class TipCardsExtension(Extension):
         md.preprocessors.register(TipCardLinePreprocessor(md, state), "tip_card_lines", 28)
         # Above `quote` (20): a blockquote that opens with a marker is a card.
         md.parser.blockprocessors.register(TipCardProcessor(md.parser, state, known), "tip_card", 21)
+        # Last of all (unescape is 0): the card's HTML is final but for the postprocessors.
+        recorder = CardRecorder(md, state, self.getConfig("page_url"))
+        md.treeprocessors.register(recorder, "tip_card_records", -10)
+        md.tip_cards = []
 
 
 def makeExtension(**kwargs) -> TipCardsExtension:  # pragma: no cover

@@ -18,15 +18,23 @@ Rules (docs/architecture.md, "Cross-links"):
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable, Iterable, Iterator
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterable
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from guide_core.problems import split_list
+from markdown import Extension, Markdown, util
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 SKIPPED_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "kbd", "samp", "script", "style",
     "button", "label", "select", "textarea", "sup", "svg", "math", "template",
 })
+# Python-Markdown keeps raw HTML and smarty's entities (&rsquo;) out of the tree as placeholders.
+STASHED = re.compile(re.escape(util.STX) + r"wzxhzdk:(\d+)" + re.escape(util.ETX))
+ENTITY = re.compile(r"&#?\w+;")
 
 
 def normalise(term: str) -> str:
@@ -59,59 +67,94 @@ class TermMatcher:
         return self.topic_of.get(normalise(text))
 
 
-def autolink(
-    html: str, matcher: TermMatcher, url_for: Callable[[str], str], exclude: Iterable[str] = (),
-) -> tuple[str, list[str]]:
-    """``html`` with first mentions linked, and the topics it linked."""
-    if matcher.pattern is None:
-        return html, []
-    # Only parse when a topic that may link is mentioned at all, and stop
-    # walking once each of those has its link: parsing is most of the cost.
-    wanted = {matcher.topic(m.group(0)) for m in matcher.pattern.finditer(html)} - set(exclude) - {None}
-    if not wanted:
-        return html, []
-    soup = BeautifulSoup(html, "html.parser")
-    linked: list[str] = []
-    for node in _text_nodes(soup):
-        pieces = _link_mentions(soup, str(node), matcher, url_for, wanted, linked)
-        if pieces:
-            node.replace_with(*pieces)
-        if not wanted:
-            break
-    return (str(soup), linked) if linked else (html, [])
+class FirstMentions(Treeprocessor):
+    """Links the first mention of each topic in a chapter's text, in the Markdown tree.
+
+    Runs after the inline patterns (so links, code and emphasis are elements),
+    in the style of Python-Markdown's AbbrTreeprocessor; records the topics it
+    linked as ``md.topic_links``.
+    """
+
+    def __init__(self, md: Markdown, matcher: TermMatcher, url_for: Callable[[str], str]):
+        super().__init__(md)
+        self.matcher = matcher
+        self.url_for = url_for
+
+    def run(self, root: etree.Element) -> None:
+        self.md.topic_links = []
+        meta = getattr(self.md, "Meta", {}) or {}
+        autolink = " ".join(meta.get("autolink", ["yes"])).strip().lower()
+        if (self.matcher.pattern is None or getattr(self.md, "content_kind", None) != "chapter"
+                or autolink in ("no", "false", "off")):
+            return
+        self.wanted = set(self.matcher.topic_of.values()) - set(split_list(meta.get("topics", [])))
+        self.walk(root)
+
+    def walk(self, element: etree.Element) -> None:
+        if element.text and not isinstance(element.text, AtomicString):
+            element.text, links = self.link(element.text)
+            for index, link in enumerate(links):
+                element.insert(index, link)
+        for child in list(element):
+            if not self.wanted:
+                return
+            if child.tag not in SKIPPED_TAGS:
+                self.walk(child)
+            if child.tail and not isinstance(child.tail, AtomicString) and self.wanted:
+                child.tail, links = self.link(child.tail)
+                at = list(element).index(child) + 1
+                for offset, link in enumerate(links):
+                    element.insert(at + offset, link)
+
+    def link(self, text: str) -> tuple[str, list[etree.Element]]:
+        """The text before the first link, and the links (each with the text after it as tail)."""
+        seen, ends = self.visible(text)
+        cuts = []
+        for match in self.matcher.pattern.finditer(seen):
+            slug = self.matcher.topic(match.group(0))
+            if slug in self.wanted:
+                self.wanted.discard(slug)
+                cuts.append((ends[match.start() - 1] if match.start() else 0, ends[match.end() - 1], slug))
+                if not self.wanted:
+                    break
+        if not cuts:
+            return text, []
+        links = []
+        for (start, end, slug), following in zip(cuts, [*cuts[1:], None]):
+            link = etree.Element("a", {"class": "topic-link", "href": self.url_for(slug)})
+            link.text = text[start:end]
+            link.tail = text[end : following[0] if following else len(text)]
+            links.append(link)
+            self.md.topic_links.append(slug)
+        return text[: cuts[0][0]], links
+
+    def visible(self, text: str) -> tuple[str, list[int]]:
+        """The text as a reader sees it (smarty's ’ instead of its placeholder), and for
+        each of its characters the end of that character in ``text``."""
+        if util.STX not in text:
+            return text, list(range(1, len(text) + 1))
+        seen: list[str] = []
+        ends: list[int] = []
+        last = 0
+        for match in STASHED.finditer(text):
+            seen.append(text[last : match.start()])
+            ends.extend(range(last + 1, match.start() + 1))
+            raw = str(self.md.htmlStash.rawHtmlBlocks[int(match.group(1))])
+            shown = html.unescape(raw) if ENTITY.fullmatch(raw) else "\ufffc"
+            seen.append(shown)
+            ends.extend([match.end()] * len(shown))
+            last = match.end()
+        seen.append(text[last:])
+        ends.extend(range(last + 1, len(text) + 1))
+        return "".join(seen), ends
 
 
-def _text_nodes(root: Tag) -> Iterator[NavigableString]:
-    """Text in document order, leaving out whole skipped elements (and comments)."""
-    stack = [iter(list(root.contents))]
-    while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-        elif isinstance(node, Tag):
-            if node.name not in SKIPPED_TAGS:
-                stack.append(iter(list(node.contents)))
-        elif type(node) is NavigableString:
-            yield node
+class FirstMentionsExtension(Extension):
+    def __init__(self, matcher: TermMatcher, url_for: Callable[[str], str]):
+        super().__init__()
+        self.matcher, self.url_for = matcher, url_for
 
-
-def _link_mentions(soup: BeautifulSoup, text: str, matcher: TermMatcher, url_for: Callable[[str], str],
-                   wanted: set[str], linked: list[str]) -> list:
-    pieces: list = []
-    last = 0
-    for match in matcher.pattern.finditer(text):
-        slug = matcher.topic(match.group(0))
-        if slug not in wanted:
-            continue
-        wanted.discard(slug)
-        linked.append(slug)
-        link: Tag = soup.new_tag("a", attrs={"class": "topic-link", "href": url_for(slug)})
-        link.string = match.group(0)
-        pieces += [text[last:match.start()], link]
-        last = match.end()
-        if not wanted:
-            break
-    if not pieces:
-        return []
-    pieces.append(text[last:])
-    return [piece for piece in pieces if piece != ""]
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After the inline patterns (20), before the tip-card records (-10) copy card bodies.
+        md.treeprocessors.register(FirstMentions(md, self.matcher, self.url_for), "first_mentions", 15)
+        md.topic_links = []

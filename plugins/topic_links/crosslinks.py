@@ -13,11 +13,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from . import validation
-from .autolink import TermMatcher, autolink
 from .registry import TopicGenerator, attach_content
 from .related import ReadingItem, Shortlist, backlinks, inbound, related_reading
 from .validation import SourceFile, did_you_mean, display_path, report
@@ -106,8 +104,6 @@ def link_site(generators: list) -> None:
     check(site)
     links = resolve_wiki_links(site)
     add_related_reading(site, links)
-    if site.settings.get("TOPIC_AUTOLINK", True):
-        add_topic_links(site)
     attach_content(site.topics, site.context)
 
 
@@ -155,12 +151,10 @@ def resolve_wiki_links(site: Site) -> set[tuple[str, str]]:
             links |= {(content.slug, slug) for slug in getattr(content, "related", []) or []}
     quiet = _resolver(targets, "", site.siteurl, report_errors=False)
     for card in site.tip_cards:
-        # Only a body already copied out of its chapter; tip_cards reads a
-        # lazy one from the (by then resolved) chapter.
-        body = vars(card).get("body_html")
-        if body and "wiki:" in body:
-            resolved = resolve(str(body), quiet)
-            _set(card, "body_html", Markup(resolved) if isinstance(body, Markup) else resolved)
+        # The deck shows card bodies copied from the Markdown tree: their wiki links
+        # are the chapter's, already reported there.
+        if "wiki:" in card.body_source:
+            card.body_source = resolve(card.body_source, quiet)
     return links
 
 
@@ -218,20 +212,6 @@ def add_related_reading(site: Site, links: set[tuple[str, str]]) -> None:
         content.backlinks = backlinks(content.slug, sources, by_slug)
 
 
-def add_topic_links(site: Site) -> None:
-    matcher = TermMatcher(
-        {topic.slug: topic.terms for topic in site.topics}, site.settings.get("TOPIC_AUTOLINK_SKIP", []),
-    )
-    urls = {topic.slug: f"{site.siteurl}/{topic.url}" for topic in site.topics}
-    for chapter in site.chapters:
-        if not getattr(chapter, "autolink", True):
-            continue
-        html, linked = autolink(chapter._content, matcher, urls.__getitem__, exclude=chapter.topics or [])
-        if linked:
-            set_content(chapter, html)
-        chapter.topic_links = linked
-
-
 def set_content(content, html: str) -> None:
     """Replace a content's HTML and forget what Pelican memoised from the old one."""
     content._content = html
@@ -251,13 +231,6 @@ def _forget(content, method: str) -> None:
     cache = getattr(type(content), method).cache
     for siteurl in {content.get_siteurl(), content.settings.get("SITEURL", "")}:
         cache.pop((content, siteurl), None)
-
-
-def _set(obj, name: str, value) -> None:
-    try:
-        setattr(obj, name, value)
-    except AttributeError:  # a frozen dataclass
-        object.__setattr__(obj, name, value)
 
 
 def _find(generators: list, kind: type):

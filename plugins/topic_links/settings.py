@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
+from guide_core.frontmatter import read_front_matter
+from guide_core.problems import split_list
+
+from .autolink import FirstMentionsExtension, TermMatcher
 from .wikilinks import WikiLinkExtension
 
 logger = logging.getLogger(__name__)
@@ -41,5 +46,26 @@ def configure(pelican) -> None:
         settings["RELATED_READING_MAX"] = DEFAULTS["RELATED_READING_MAX"]
     markdown = settings["MARKDOWN"]
     extensions = list(markdown.get("extensions", []))
-    if not any(isinstance(extension, WikiLinkExtension) for extension in extensions):
-        settings["MARKDOWN"] = {**markdown, "extensions": [*extensions, WikiLinkExtension()]}
+    extensions = [e for e in extensions if not isinstance(e, (WikiLinkExtension, FirstMentionsExtension))]
+    extensions.append(WikiLinkExtension())
+    if settings["TOPIC_AUTOLINK"]:
+        # First mentions are linked in the Markdown tree, as each chapter is read, so the
+        # topics' names and aliases are read here, from their metadata blocks.
+        terms = topic_terms(settings)
+        siteurl, pattern = settings.get("SITEURL", ""), settings["TOPIC_URL"]
+        extensions.append(FirstMentionsExtension(
+            TermMatcher(terms, settings["TOPIC_AUTOLINK_SKIP"]),
+            lambda slug: f"{siteurl}/{pattern.format(slug=slug)}",
+        ))
+    settings["MARKDOWN"] = {**markdown, "extensions": extensions}
+
+
+def topic_terms(settings: dict) -> dict[str, list[str]]:
+    """Topic slug -> the words readers use for it (its title and aliases), from content/topics/."""
+    terms: dict[str, list[str]] = {}
+    for folder in settings["TOPIC_PATHS"]:
+        for path in sorted(Path(settings["PATH"], folder).glob("*.md")):
+            front = read_front_matter(path.read_text(encoding="utf-8"))
+            if front.value("slug") and front.value("status").lower() != "draft":
+                terms[front.value("slug")] = [front.value("title"), *split_list(front.values.get("aliases"))]
+    return terms

@@ -1,0 +1,74 @@
+"""Reading text out of a Python-Markdown tree, as a reader will see it.
+
+Python-Markdown keeps raw HTML, smarty's entities and `&...;` references out
+of the tree as placeholders until its postprocessors run; ``text_of`` puts
+them back as text (an entity as its character, raw HTML as its words), so
+word counts, search text and first mentions see what the page shows.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator
+
+from markdown import Markdown, util
+
+STASHED = re.compile(re.escape(util.STX) + r"wzxhzdk:(\d+)" + re.escape(util.ETX))
+ENTITY = re.compile(r"&#?\w+;")
+TAG = re.compile(r"<[^>]*>")
+# Elements whose text a reader does not read as prose.
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p",
+    "pre", "section", "summary", "table", "td", "th", "tr", "ul", "br",
+})
+
+
+def shown(md: Markdown, text: str) -> str:
+    """``text`` of a tree node with its placeholders as the reader sees them."""
+    text = text.replace(util.AMP_SUBSTITUTE, "&")
+    if util.STX in text:
+        def restore(match: re.Match) -> str:
+            raw = str(md.htmlStash.rawHtmlBlocks[int(match.group(1))])
+            return html.unescape(raw) if ENTITY.fullmatch(raw) else f" {html.unescape(TAG.sub(' ', raw))} "
+        text = STASHED.sub(restore, text)
+    return html.unescape(text) if "&" in text else text
+
+
+# A wiki link written without text (``[[slug]]``) shows its target's title, known only
+# once every file is read: its text stands in as WIKI_TITLE.format(slug) (see wiki_titles).
+WIKI_TITLE = "\ue002{}\ue003"
+WIKI_TITLE_RE = re.compile("\ue002([^\ue003]*)\ue003")
+
+
+def wiki_titles(text: str, titles: dict[str, str]) -> str:
+    """``text`` with each stand-in for a wiki link's title replaced by the title (or the slug)."""
+    if "\ue002" not in text:
+        return text
+    return WIKI_TITLE_RE.sub(lambda m: titles.get(m.group(1), m.group(1)), text)
+
+
+def pieces(md: Markdown, element: etree.Element,
+           leave_out: Callable[[etree.Element], bool] = lambda e: False) -> Iterator[str]:
+    if element.text:
+        yield shown(md, element.text)
+    for child in element:
+        if child.tag == "a" and child.get("data-wiki-title") is not None:
+            yield WIKI_TITLE.format(child.get("href")[5:])
+        elif not leave_out(child):
+            block = child.tag in BLOCKS
+            if block:
+                yield " "
+            yield from pieces(md, child, leave_out)
+            if block:
+                yield " "
+        if child.tail:
+            yield shown(md, child.tail)
+
+
+def text_of(md: Markdown, element: etree.Element,
+            leave_out: Callable[[etree.Element], bool] = lambda e: False) -> str:
+    """The words of ``element``, blocks apart, white space normalised."""
+    return " ".join("".join(pieces(md, element, leave_out)).split())

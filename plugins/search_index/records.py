@@ -1,0 +1,88 @@
+"""Search documents from the records the reader copied off each page's Markdown tree.
+
+Nothing here reads or parses the written HTML: every content object already
+holds its sections (content_model/facts.py: ``(id, heading, text)`` cut at
+each h2/h3 with an id, tip cards left out) and its tip cards
+(``card_records``). What a reader can land on:
+
+- a chapter (``guide/<slug>/``): its opening (title; summary and the text
+  before the first heading), then one document per section
+  (``guide/<slug>/#<id>``), and one per tip card (``#tip-...``);
+- a page (``<slug>/``): the same;
+- an FAQ entry: one document at ``faq/#<slug>``, the question and its answer;
+- a topic (``topics/<slug>/``): its title and text, its aliases as keywords.
+
+Drafts (shown only in a preview) are never indexed, nor are pages the theme
+marks noindex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from guide_core.tree import wiki_titles
+
+from .extract import SearchDocument
+
+# Pages a reader never searches for (theme: robots noindex).
+NOINDEX_TEMPLATES = ("redirect",)
+
+
+def clean(text: str) -> str:
+    return " ".join(str(text or "").split())
+
+
+def sectioned(content, kind: str) -> list[SearchDocument]:
+    """A chapter or a page: its opening, its sections and its tip cards."""
+    url, title = content.url, clean(content.title)
+    sections = list(getattr(content, "sections", None) or [("", "", "")])
+    # A chapter opens with its summary (the lead under its title); a page shows none.
+    lead = getattr(content, "summary_text", "") if kind == "chapter" else ""
+    opening_text = clean(f"{lead or ''} {sections[0][2]}")
+    documents = [SearchDocument(url, title, kind, opening_text)]
+    for anchor, heading, text in sections[1:]:
+        documents.append(SearchDocument(f"{url}#{anchor}", clean(heading), kind, clean(text), title))
+    documents = [d for d in documents if d.title or d.text]
+    documents += [
+        SearchDocument(f"{url}#{card.id}", card.title, "tip", clean(card.text), title)
+        for card in getattr(content, "card_records", None) or []
+    ]
+    return documents
+
+
+def whole_text(content) -> str:
+    return clean(" ".join(text for _anchor, _heading, text in getattr(content, "sections", None) or []))
+
+
+def indexed(contents: Iterable) -> list:
+    return [c for c in contents or [] if getattr(c, "status", "published") != "draft"
+            and getattr(c, "template", "") not in NOINDEX_TEMPLATES]
+
+
+def documents_in_context(context: dict, faq_url: str = "faq/") -> list[SearchDocument]:
+    """Every search document of the build, in a stable order (by URL, as the site's folders)."""
+    documents = gather(context, faq_url)
+    titles = {c.slug: clean(c.title) for name in ("articles", "pages", "topics", "faq_entries")
+              for c in context.get(name) or []}
+    for document in documents:
+        document.text = wiki_titles(document.text, titles)
+    return documents
+
+
+def gather(context: dict, faq_url: str) -> list[SearchDocument]:
+    by_url: list[tuple[str, list[SearchDocument]]] = []
+    for chapter in indexed(context.get("articles")):
+        by_url.append((chapter.url, sectioned(chapter, "chapter")))
+    for page in indexed(context.get("pages")):
+        by_url.append((page.url, sectioned(page, "page")))
+    for topic in indexed(context.get("topics")):
+        by_url.append((topic.url, [SearchDocument(topic.url, clean(topic.title), "topic", whole_text(topic),
+                                                  keywords=" ".join(getattr(topic, "aliases", []) or []))]))
+    entries = indexed(context.get("faq_entries"))
+    if entries:
+        by_url.append((faq_url, [
+            SearchDocument(f"{faq_url}#{entry.slug}", clean(entry.title), "faq", whole_text(entry))
+            for entry in entries
+        ]))
+    by_url.sort(key=lambda pair: pair[0])
+    return [document for _url, documents in by_url for document in documents]
