@@ -9,12 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from content_model import model
+from content_model.readability import flesch_reading_ease, prose_of_markdown
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from content_model import model  # noqa: E402
-from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
 
 CONTENT = ROOT / "content"
 
@@ -165,7 +163,6 @@ def test_sensitive_chapters_point_to_real_help():
     for slug in ("healing-from-past-trauma", "handling-conflict", "couples-therapy", "conflict-or-abuse"):
         assert "[[getting-help" in ARTICLES[slug][2], slug
     # /getting-help/ is built from the help directory (tests/test_safety.py checks the page).
-    sys.path.insert(0, str(ROOT / "plugins"))
     from reader_safety.directory import load
 
     directory, problems = load(CONTENT / "data" / "helplines.toml", "helplines.toml", datetime.date.today())

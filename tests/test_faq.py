@@ -10,11 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from faq.model import group_entries, related_questions
 
 from conftest import ROOT, SITES, run_axe
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from faq.model import group_entries, related_questions  # noqa: E402
 
 ERRORS = "tests/sites/faq-errors/faq"
 

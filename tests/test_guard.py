@@ -18,13 +18,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from content_model.sanitize import Sanitizer, load_allowlist
+from guide_core.frontmatter import read_front_matter
 
 from conftest import ROOT, SITES, html_pages
-
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tools")]
-
-from content_model.sanitize import Sanitizer, load_allowlist  # noqa: E402
-from guide_core.frontmatter import read_front_matter  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 HOSTILE_TEXT = "&lt;script src=/images/x.js&gt;&lt;/script&gt;"  # no quotes: smarty would curl them

@@ -27,21 +27,17 @@ import hashlib
 import http.server
 import re
 import shutil
-import sys
 import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from ad_guard.links import link_rule
+from ad_guard.rules import load_rules
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SITES, run_build
-
-sys.path[:0] = [str(ROOT / "plugins")]
-
-from ad_guard.links import link_rule  # noqa: E402
-from ad_guard.rules import load_rules  # noqa: E402
+from conftest import SITES, run_build
 
 GENERATED_EXAMPLES = 16
 LOCATED = re.compile(r"^[^\s:][^:\n]*:\d+: error: \S")

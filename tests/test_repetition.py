@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
+from content_model.repetition import Repeat, find_repeats, prose_words, repeats_in
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from content_model.repetition import Repeat, find_repeats, prose_words, repeats_in  # noqa: E402
 
 HEAD = "Title: A chapter\nSlug: a-chapter\nTopics: trust\n\n"
 ADVICE = "When you are both calm, sit down together and say what you need from each other."

@@ -18,11 +18,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from reader_safety.directory import NEEDS, dial, load
 
 from conftest import PUBLISH_CONTACT, ROOT, SITES, published_guide, run_axe, run_build
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from reader_safety.directory import NEEDS, dial, load  # noqa: E402
 
 DIRECTORY = ROOT / "content" / "data" / "helplines.toml"
 NEUTRAL = "https://www.bbc.co.uk/weather"

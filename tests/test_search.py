@@ -10,21 +10,19 @@ import random
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from page_documents import documents_in_page, documents_in_site, page_kind
 from playwright.sync_api import expect
+from search_index import index as search_files
+from search_index.extract import SearchDocument
+from search_index.parts import front_code, front_decode, read_documents, read_index, read_meta
+from search_index.pipeline import load_index, stem, trim, words
 
 from conftest import ROOT, SITES, run_axe, run_build
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from search_index import index as search_files  # noqa: E402
-from search_index.extract import SearchDocument, documents_in_page, documents_in_site, page_kind  # noqa: E402
-from search_index.parts import front_code, front_decode, read_documents, read_index, read_meta  # noqa: E402
-from search_index.pipeline import load_index, stem, trim, words  # noqa: E402
 
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.js"
 QUERIES = json.loads((Path(__file__).parent / "search_queries.json").read_text(encoding="utf-8"))["queries"]
@@ -358,14 +356,55 @@ def test_the_build_writes_a_compact_deterministic_index_in_parts(basic, tmp_path
     assert meta["prefetch"] is True  # a small site's index is fetched whole after a first search
 
 
+def topic_aliases(content: Path) -> dict[str, str]:
+    """Topic URL -> its aliases as search keywords, from the topics' metadata."""
+    from guide_core.frontmatter import read_front_matter
+    from guide_core.problems import split_list
+
+    fronts = [read_front_matter(p.read_text(encoding="utf-8")) for p in (content / "topics").glob("*.md")]
+    return {f"topics/{f.value('slug')}/": " ".join(split_list(f.values.get("aliases"))) for f in fronts}
+
+
+def test_the_records_give_what_the_written_pages_show(tmp_path):
+    """The search documents come from the records of each page's Markdown tree; read back from
+    the written pages (tools/page_documents.py) they are the same, but for one thing: a CAUTION
+    card's page shows the help box inside it, which is not the card's own text."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+    from search_index import _shared
+    from search_index.records import documents_in_context
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
+        "PATH": str(ROOT / "content"), "OUTPUT_PATH": str(tmp_path), "READ_PROCESSES": 1,
+    })
+    Pelican(settings).run()
+    records = {d.url: d for d in documents_in_context(_shared["context"])}
+    aliases = topic_aliases(ROOT / "content")
+    pages = {d.url: d for d in documents_in_site(tmp_path)}
+    for document in pages.values():
+        if document.kind == "topic":
+            document.keywords = aliases.get(document.url, "")
+    assert list(records) == list(pages)  # in the same order, so documents number the same
+    cautions = 0
+    for url, page in pages.items():
+        record = records[url]
+        assert (record.title, record.kind, record.page, record.keywords) == (
+            page.title, page.kind, page.page, page.keywords), url
+        if record.kind == "tip" and page.text.endswith("every other line, by place"):
+            cautions += 1
+            assert page.text.startswith(record.text + " If you need help now"), url
+        else:
+            assert record.text == page.text, url
+    assert cautions >= 10
+
+
 def test_the_parts_hold_exactly_the_index_lunr_py_built(basic):
     """Cut up and read back, the index is the one lunr.py built: every term, posting and weight."""
-    from pelican.settings import read_settings
-    from search_index import site_documents
-
-    content = str(SITES / "search_index-basic")
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": content})
-    documents, _ = site_documents(basic, settings)
+    documents = documents_in_site(basic)  # the pages' documents are the records' (test above)
+    aliases = topic_aliases(SITES / "search_index-basic")
+    for document in documents:
+        if document.kind == "topic":
+            document.keywords = aliases.get(document.url, "")
     built = search_files.build_index(search_files.assign_refs(documents))
     read = index_of(basic)
     assert [term for term, _ in read["invertedIndex"]] == [term for term, _ in built["invertedIndex"]]

@@ -12,11 +12,9 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from markdown.test_tools import TestCase
+from tip_cards.extension import TipCardsExtension
 
 from conftest import ROOT, SITES, run_axe, run_build
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from tip_cards.extension import TipCardsExtension  # noqa: E402
 
 LOGGER = "tip_cards.extension"
 

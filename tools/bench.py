@@ -31,11 +31,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import synth
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import synth  # noqa: E402
 
 PLAIN_SETTINGS = """
 PATH = {content!r}

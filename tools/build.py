@@ -212,7 +212,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drafts", action="store_true",
                         help="preview drafts at their final URLs, with a Draft banner")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
     return build(args.settings.resolve(), args.content, args.output, args.drafts)
 
 

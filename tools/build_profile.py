@@ -101,7 +101,6 @@ def instrument(ledger: Ledger, plugins: set[str]) -> None:
 
 
 def profile(content: Path) -> dict:
-    sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
     from pelican import Pelican
     from pelican.settings import read_settings
 

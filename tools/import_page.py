@@ -23,10 +23,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
 from markdownify import markdownify
+from scaffold import fields
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from scaffold import fields  # noqa: E402
 
 # Elements that are never part of an article's text.
 NEVER = ["script", "style", "noscript", "iframe", "object", "embed", "form", "input", "button",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import logging
 import os
@@ -27,17 +28,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "plugins")]
-
-import build  # noqa: E402
-from content_model import model  # noqa: E402
-from content_model.readability import flesch_reading_ease, prose_of_markdown  # noqa: E402
-from content_model.repetition import repeats_in  # noqa: E402
-from guide_core.frontmatter import read_front_matter  # noqa: E402
-from reader_safety.directory import DEFAULT_MAX_AGE_DAYS, DIRECTORY_FILE  # noqa: E402
-from reader_safety.directory import load as load_directory  # noqa: E402
-from review.policy import (  # noqa: E402
+import build
+from content_model import model
+from content_model.readability import flesch_reading_ease, prose_of_markdown
+from content_model.repetition import repeats_in
+from guide_core.frontmatter import read_front_matter
+from reader_safety.directory import DEFAULT_MAX_AGE_DAYS, DIRECTORY_FILE
+from reader_safety.directory import load as load_directory
+from review.policy import (
     REVIEW_INTERVAL_MONTHS,
     REVIEW_WARN_DAYS,
     build_today,
@@ -45,11 +43,19 @@ from review.policy import (  # noqa: E402
     overdue_message,
     review_status,
 )
-from sources.registry import cited_keys, parse_registry  # noqa: E402
+from sources.registry import cited_keys, parse_registry
 
-import pelicanconf  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 READABLE = 60
+
+
+@functools.cache
+def site_settings() -> dict:
+    """pelicanconf.py as Pelican reads it."""
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"))
 FAQ_WORDS = (60, 200)
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)|<img\b(?P<attrs>[^>]*)>", re.I)
 
@@ -76,13 +82,13 @@ def editor_checks(content: Path) -> list[tuple[str, int, str, str]]:
         start = model.body_start(text)
         body = "\n".join(text.splitlines()[start - 1:])
         shown = os.path.relpath(path)
-        if kind and kind.name == "article":
+        if kind and kind.name == "chapter":
             score = flesch_reading_ease(prose_of_markdown(body))
             if score < READABLE:
                 advice = "use shorter sentences and words"
                 message = f"reading ease {score:.0f} is below {READABLE}: {advice}"
                 found.append((shown, start, "warning", message))
-        if kind and kind.name == "faq":
+        if kind and kind.name == "question":
             words = len(prose_of_markdown(body).split())
             if not FAQ_WORDS[0] <= words <= FAQ_WORDS[1]:
                 low, high = FAQ_WORDS
@@ -112,13 +118,13 @@ def metadata_value(text: str, key: str) -> str:
 
 def review_checks(content: Path, today=None) -> list[tuple[str, int, str, str]]:
     """A warning when a review falls due soon, an error once it is overdue (published files only)."""
-    months = getattr(pelicanconf, "REVIEW_INTERVAL_MONTHS", REVIEW_INTERVAL_MONTHS)
-    warn_days = getattr(pelicanconf, "REVIEW_WARN_DAYS", REVIEW_WARN_DAYS)
+    months = site_settings().get("REVIEW_INTERVAL_MONTHS", REVIEW_INTERVAL_MONTHS)
+    warn_days = site_settings().get("REVIEW_WARN_DAYS", REVIEW_WARN_DAYS)
     today = today or build_today()
     found = []
     for path in sorted(content.rglob("*.md")):
         kind = model.kind_of(str(path), str(content))
-        if not kind or kind.name not in ("article", "faq", "page"):
+        if not kind or kind.name not in ("chapter", "question", "page"):
             continue
         text = path.read_text(encoding="utf-8")
         reviewed = model.parse_date(metadata_value(text, "reviewed"))
@@ -135,7 +141,7 @@ def review_checks(content: Path, today=None) -> list[tuple[str, int, str, str]]:
 
 def unused_sources(content: Path) -> list[tuple[str, int, str, str]]:
     """Registry entries no chapter or FAQ entry cites: verified, yet shown nowhere."""
-    registry = content / getattr(pelicanconf, "SOURCES_FILE", "data/sources.toml")
+    registry = content / site_settings().get("SOURCES_FILE", "data/sources.toml")
     if not registry.is_file():
         return []
     sources, _ = parse_registry(registry.read_text(encoding="utf-8"))  # problems: the build reports them
@@ -155,9 +161,7 @@ def stale_help_lines(content: Path) -> list[tuple[str, int, str, str]]:
     path = content / DIRECTORY_FILE
     if not path.is_file():
         return []
-    from pelican.settings import read_settings
-
-    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    settings = site_settings()
     max_age = settings.get("HELP_DIRECTORY_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
     shown = os.path.relpath(path)
     _, problems = load_directory(path, shown, build_today(), max_age)

@@ -17,12 +17,10 @@ import os
 import sys
 from pathlib import Path
 
+from guide_core.frontmatter import read_front_matter
 from pelican.utils import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "plugins")]
-
-from guide_core.frontmatter import read_front_matter  # noqa: E402
 
 SLUG_SUBSTITUTIONS = [(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")]
 

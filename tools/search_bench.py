@@ -55,10 +55,9 @@ import threading
 import time
 from pathlib import Path
 
+import synth
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "plugins"))
-import synth  # noqa: E402
 
 QUERIES = json.loads((ROOT / "tests" / "search_queries.json").read_text(encoding="utf-8"))["queries"]
 PAGEFIND_VERSION = "1.6.0"
@@ -253,7 +252,7 @@ def typo_queries(guide: Path, count: int = TYPO_QUERIES, seed: int = 20) -> list
     word of 5+ letters; the typo never makes another word the guide uses. The
     target is the page a reader lands on (a FAQ answer's own anchor).
     """
-    from search_index.extract import documents_in_site
+    from page_documents import documents_in_site
     from search_index.pipeline import words
 
     documents = documents_in_site(guide, "guide/")
@@ -334,8 +333,8 @@ def latency(browser, url: str, texts: list[str], runs: int) -> dict[str, list[fl
 
 def index_build_time(output: Path) -> float:
     """Seconds to build and write the index of an already built site (extraction not included)."""
+    from page_documents import documents_in_site
     from search_index import index as search_files
-    from search_index.extract import documents_in_site
 
     documents = documents_in_site(output, "guide/")
     with tempfile.TemporaryDirectory() as tmp:
@@ -418,7 +417,7 @@ def search_bytes(output: Path) -> tuple[int, int, int]:
 
 
 def measure_site(browser, output: Path, runs: int, texts: list[str], work: Path, sets: dict) -> dict:
-    from search_index.extract import documents_in_site
+    from page_documents import documents_in_site
 
     with Served(output) as url:
         measured = latency(browser, url, texts, runs)

@@ -8,12 +8,12 @@ rules. Every problem carries the line it is on.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
 
+from guide_core import kinds
 from guide_core.frontmatter import read_front_matter
+from guide_core.problems import did_you_mean, split_list
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -23,39 +23,36 @@ SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 @dataclass(frozen=True)
 class Kind:
-    name: str
-    folder: str
+    """A content kind of guide_core.kinds with the metadata rules of its files."""
+
+    name: str  # guide_core.kinds: chapter, question, topic, page
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     list_fields: tuple[str, ...] = ()
 
     @property
+    def folder(self) -> str:
+        return kinds.kind(self.name).folder
+
+    @property
     def label(self) -> str:
-        return {"article": "an article", "faq": "an FAQ entry"}.get(self.name, f"a {self.name}")
+        return kinds.kind(self.name).article
+
+    @property
+    def readable(self) -> bool:
+        return kinds.kind(self.name).readable
 
 
-KINDS = {
-    kind.folder: kind
-    for kind in (
-        Kind(
-            "article",
-            "articles",
-            ("title", "slug", "summary", "topics", "order", "part", "reviewed"),
-            ("related", "sources", "redirects", "status", "autolink", "sensitive"),
-            ("topics", "related", "sources"),
-        ),
-        Kind(
-            "faq",
-            "faq",
-            ("title", "slug", "topics", "reviewed"),
-            ("related", "sources", "redirects", "status", "sensitive"),
-            ("topics", "related", "sources"),
-        ),
-        Kind("topic", "topics", ("title", "slug", "aliases"), ("related",), ("aliases", "related")),
-        Kind("page", "pages", ("title", "slug", "reviewed"),
-             ("status", "summary", "redirects", "autolink", "sensitive")),
-    )
-}
+MODEL = {kind.name: kind for kind in (
+    Kind("chapter", ("title", "slug", "summary", "topics", "order", "part", "reviewed"),
+         ("related", "sources", "redirects", "status", "autolink", "sensitive"),
+         ("topics", "related", "sources")),
+    Kind("question", ("title", "slug", "topics", "reviewed"),
+         ("related", "sources", "redirects", "status", "sensitive"), ("topics", "related", "sources")),
+    Kind("topic", ("title", "slug", "aliases"), ("related",), ("aliases", "related")),
+    Kind("page", ("title", "slug", "reviewed"), ("status", "summary", "redirects", "autolink", "sensitive")),
+)}
+KINDS = {kind.folder: kind for kind in MODEL.values()}  # by content folder
 
 
 @dataclass(frozen=True, order=True)
@@ -71,11 +68,8 @@ class Problem:
 
 def kind_of(source_path: str, content_root: str) -> Kind | None:
     """The kind of a file from its first folder under the content root."""
-    try:
-        parts = PurePath(source_path).relative_to(content_root).parts
-    except ValueError:
-        return None
-    return KINDS.get(parts[0]) if len(parts) > 1 else None
+    found = kinds.kind_of_path(source_path, content_root)
+    return MODEL.get(found.name) if found else None
 
 
 def metadata_lines(text: str) -> dict[str, int]:
@@ -91,20 +85,6 @@ def body_start(text: str) -> int:
     """Line number where the body starts (after the metadata block)."""
     lines = metadata_lines(text)
     return max(lines.values(), default=0) + 1
-
-
-def split_list(value: object) -> list[str]:
-    """``"a, b"`` or ``["a, b", "c"]`` -> ``["a", "b", "c"]``."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        value = ",".join(str(v) for v in value)
-    return [item.strip() for item in str(value).split(",") if item.strip()]
-
-
-def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def parse_date(value: str) -> datetime.date | None:
@@ -149,14 +129,14 @@ def check(kind: Kind, path: str, text: str, metadata: dict, body_html: str) -> l
         value = plain_text(metadata.get("sensitive")).lower()
         if value not in ("yes", "no"):
             add("sensitive", f'Sensitive must be "yes" or "no", not "{value}"')
-    if kind.name == "article":
+    if kind.name == "chapter":
         order = str(metadata.get("order", "")).strip()
         if order and not (order.isdigit() and int(order) > 0):
             add("order", f'Order "{order}" must be a whole number from 1 up')
         summary = plain_text(metadata.get("summary"))
         if summary and len(SENTENCE_END.findall(summary)) > 1:
             add("summary", "Summary must be one sentence")
-    if kind.name == "faq":
+    if kind.name == "question":
         title = str(metadata.get("title", "")).strip()
         if title and not title.endswith("?"):
             add("title", f'the title of an FAQ entry must be a question ending in "?": "{title}"')
@@ -164,12 +144,12 @@ def check(kind: Kind, path: str, text: str, metadata: dict, body_html: str) -> l
         for item in split_list(metadata.get(key)) if key != "aliases" else []:
             if not SLUG.match(item):
                 add(key, f'"{item}" in {key.title()} is not a slug (lower-case, hyphens)')
-    if kind.name in ("article", "faq") and key_has_value(metadata, "topics"):
+    if kind.readable and key_has_value(metadata, "topics"):
         count = len(split_list(metadata.get("topics")))
         if count > 4:
             add("topics", f"name at most 4 topics, not {count}")
-    if kind.name in ("article", "faq") and not plain_text(body_html):
-        what = "answer" if kind.name == "faq" else "body"
+    if kind.readable and not plain_text(body_html):
+        what = "answer" if kind.name == "question" else "body"
         add(None, f"the {what} is empty")
         problems[-1] = Problem(path, body_start(text), "error", problems[-1].message)
     return problems

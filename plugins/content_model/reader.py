@@ -14,6 +14,7 @@ import html
 import logging
 import re
 
+from guide_core import kinds
 from guide_core.problems import display_path
 from markdown import Markdown
 from markupsafe import Markup
@@ -25,10 +26,6 @@ from .reserved import reserved_slugs
 from .sanitize import Refusal, Sanitizer, plain_text
 
 logger = logging.getLogger(__name__)
-
-# Kinds as the Markdown extensions know them (guide_core.kinds), for the model's names.
-EXTENSION_KIND = {"article": "chapter", "faq": "question", "topic": "topic", "page": "page"}
-
 
 class GuideMarkdownReader(MarkdownReader):
     def read(self, source_path: str):
@@ -45,7 +42,7 @@ class GuideMarkdownReader(MarkdownReader):
         self._md = Markdown(**self.settings["MARKDOWN"])
         self._md.source_path = display_path(source_path)
         kind = model.kind_of(source_path, self.settings["PATH"])
-        self._md.content_kind = EXTENSION_KIND.get(kind.name) if kind else None
+        self._md.content_kind = kind.name if kind else None  # for our Markdown extensions
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
         # What the Markdown tree knew, taken before Pelican converts the Summary with the
@@ -167,7 +164,7 @@ def normalise(kind: model.Kind, metadata: dict, settings: dict) -> dict:
     for key in kind.list_fields:
         if key in result:
             result[key] = model.split_list(result[key])
-    if kind.name == "article":
+    if kind.name == "chapter":
         order = str(result.get("order", "")).strip()
         result["order"] = int(order) if order.isdigit() else 0
     reviewed = model.parse_date(str(result.get("reviewed", "")).strip())
@@ -175,7 +172,7 @@ def normalise(kind: model.Kind, metadata: dict, settings: dict) -> dict:
         stamp = SafeDatetime(reviewed.year, reviewed.month, reviewed.day)
         result["reviewed"] = stamp
         result.setdefault("date", stamp)
-    elif kind.name in ("article", "faq", "page"):
+    elif kinds.kind(kind.name).dated:
         # The error is already logged; a placeholder date lets the rest of the
         # build run (and report every other problem) instead of crashing.
         result["reviewed"] = SafeDatetime(1970, 1, 1)

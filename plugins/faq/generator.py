@@ -10,11 +10,11 @@ that name no chapter.
 
 from __future__ import annotations
 
-import difflib
 import logging
-import os
 from pathlib import Path
 
+from guide_core.problems import did_you_mean, display_path
+from guide_core.tree import site_titles
 from pelican.contents import SkipStub
 from pelican.generators import CachingGenerator
 
@@ -34,12 +34,6 @@ logger = logging.getLogger(__name__)
 FAQ_FOLDER = "faq"
 TOPICS_FOLDER = "topics"
 FAQ_URL, FAQ_SAVE_AS = "faq/", "faq/index.html"
-
-
-def display_path(source_path: str) -> str:
-    """A path relative to the working directory when it is inside it, as the reader reports it."""
-    relative = os.path.relpath(source_path)
-    return source_path if relative.startswith("..") else relative
 
 
 def report(entry: FaqEntry, key: str, message: str, *args) -> None:
@@ -140,6 +134,7 @@ class FaqGenerator(CachingGenerator):
 
     def generate_output(self, writer) -> None:
         relative_urls = self.settings["RELATIVE_URLS"]
+        titles = site_titles(self.context)
         writer.write_file(
             FAQ_SAVE_AS,
             self.get_template("faq"),
@@ -149,7 +144,7 @@ class FaqGenerator(CachingGenerator):
             page_name="faq",
             topic_titles=self.topic_titles,
             # In the order the questions appear on the page.
-            faq_jsonld=faq_page_json(entry for group in self.groups for entry in group.entries),
+            faq_jsonld=faq_page_json((entry for group in self.groups for entry in group.entries), titles),
         )
         for entry in self.entries:
             writer.write_file(
@@ -160,14 +155,9 @@ class FaqGenerator(CachingGenerator):
                 url=entry.url,
                 entry=entry,
                 topic_titles=self.topic_titles,
-                faq_jsonld=faq_page_json([entry]),
+                faq_jsonld=faq_page_json([entry], titles),
             )
 
     def refresh_metadata_intersite_links(self) -> None:
         for entry in self.all_entries:
             entry.refresh_metadata_intersite_links()
-
-
-def did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown import Markdown
-from markdown.extensions.meta import META_RE, MetaPreprocessor
+from guide_core.frontmatter import read_front_matter, topic_titles
 from pelican.contents import Content
 
 ENTRY_URLS = {"url": "faq/{slug}/", "save_as": "faq/{slug}/index.html"}
@@ -105,43 +104,11 @@ def topic_ranks(chapters: Iterable) -> dict[str, int]:
 
 
 def read_topic_titles(folder: Path) -> dict[str, str]:
-    """Topic slug -> Title, from the metadata block of each topics/*.md.
-
-    Read directly rather than through the readers: topic_links reads (and
-    checks) these files; reading them through the readers again would report
-    each of their mistakes twice.
-    """
-    titles: dict[str, str] = {}
-    for path in sorted(folder.glob("*.md")):
-        metadata = read_metadata_block(path.read_text(encoding="utf-8"))
-        if metadata.get("title"):
-            titles[metadata.get("slug") or path.stem] = metadata["title"]
-    return titles
-
-
-def _front_matter(text: str) -> tuple[list[str], int, dict]:
-    """The file's lines, how many the metadata block takes, and its values.
-
-    Python-Markdown's meta preprocessor reads the block, as in Pelican's own
-    reader (lines split at "\\n" only: a U+2028 in a title is part of it).
-    """
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    md = Markdown()
-    consumed = len(lines) - len(MetaPreprocessor(md).run(list(lines)))
-    return lines, consumed, getattr(md, "Meta", {})
-
-
-def read_metadata_block(text: str) -> dict[str, str]:
-    """The metadata block's values, keys lower-cased (a value's lines joined by spaces)."""
-    _lines, _consumed, meta = _front_matter(text)
-    return {key: " ".join(values).strip() for key, values in meta.items()}
+    """Topic slug -> Title, from the metadata block of each topics/*.md (guide_core's one
+    front-matter parser; topic_links reads and checks these files through Pelican)."""
+    return topic_titles(folder)
 
 
 def metadata_line(text: str, key: str) -> int:
     """Line number of ``key`` in the metadata block (1 when it is not there)."""
-    lines, consumed, _meta = _front_matter(text)
-    for number, line in enumerate(lines[:consumed], 1):
-        match = META_RE.match(line)
-        if match and match.group("key").lower().strip() == key:
-            return number
-    return 1
+    return read_front_matter(text).lines.get(key.lower(), 1)

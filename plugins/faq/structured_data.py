@@ -2,7 +2,9 @@
 
 Search engines reject FAQ markup that says something the page does not, so
 each Question's name is the question as shown and its acceptedAnswer text is
-the plain text of the answer as rendered (white space collapsed).
+the plain text of the answer as rendered (white space collapsed), taken from
+the records of its Markdown tree (guide_core.tree.page_text; the same text
+search indexes, which tests/test_search.py checks against the written page).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from bs4 import BeautifulSoup
+from guide_core.tree import page_text
 from markupsafe import Markup
 
 # "</script>" or "<!--" inside a string would end or confuse the script
@@ -18,12 +20,7 @@ from markupsafe import Markup
 SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def plain_text(html: str) -> str:
-    """The text a reader sees in ``html``, white space collapsed."""
-    return " ".join(BeautifulSoup(html, "html.parser").get_text().split())
-
-
-def faq_page(entries: Iterable) -> dict:
+def faq_page(entries: Iterable, titles: dict[str, str]) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "FAQPage",
@@ -31,18 +28,18 @@ def faq_page(entries: Iterable) -> dict:
             {
                 "@type": "Question",
                 "name": " ".join(entry.title.split()),
-                "acceptedAnswer": {"@type": "Answer", "text": plain_text(entry.content)},
+                "acceptedAnswer": {"@type": "Answer", "text": page_text(entry, titles)},
             }
             for entry in entries
         ],
     }
 
 
-def faq_page_json(entries: Iterable) -> Markup:
+def faq_page_json(entries: Iterable, titles: dict[str, str]) -> Markup:
     """FAQPage JSON-LD, safe to place inside ``<script type="application/ld+json">``.
 
     Markup because it is safe by construction (every "<", ">" and "&" is a JSON
     escape), so the autoescaping template prints it as it is.
     """
-    text = json.dumps(faq_page(entries), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(faq_page(entries, titles), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.translate(SCRIPT_SAFE))

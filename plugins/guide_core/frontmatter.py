@@ -12,6 +12,7 @@ everywhere: part of the value, never the end of the block.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from markdown import Markdown
 from markdown.extensions.meta import META_RE, MetaPreprocessor
@@ -55,3 +56,17 @@ def metadata_line(source_path: str, key: str) -> int:
     except OSError:
         return 1
     return read_front_matter(text).lines.get(key.lower(), 1)
+
+
+def front_matters(folder: str | Path) -> list[tuple[Path, FrontMatter]]:
+    """Every ``*.md`` file of a folder with its front matter, in file-name order: for
+    plugins that need other files' metadata before Pelican has read them (topic
+    titles and aliases for tip cards, first mentions and FAQ groups)."""
+    return [(path, read_front_matter(path.read_text(encoding="utf-8")))
+            for path in sorted(Path(folder).glob("*.md"))]
+
+
+def topic_titles(folder: str | Path) -> dict[str, str]:
+    """Topic slug -> title (the slug when it has none), from ``<content>/topics/*.md``."""
+    return {(front.value("slug") or path.stem): front.value("title") or front.value("slug") or path.stem
+            for path, front in front_matters(folder) if front.value("slug") or front.value("title")}

@@ -4,7 +4,7 @@ by ``content.kind`` (one of these names) and asks this registry what it is.
 | name | what | folder | URL | dated | readable | listed |
 | --- | --- | --- | --- | --- | --- | --- |
 | chapter | a guide chapter (a Pelican Article) | articles/ | guide/<slug>/ | yes | yes | in the guide |
-| question | an FAQ entry | faq/ | faq/#<slug>, faq/<slug>/ | yes | yes | on /faq/ |
+| question | an FAQ entry (label: Question) | faq/ | faq/#<slug>, faq/<slug>/ | yes | yes | on /faq/ |
 | topic | a topic | topics/ | topics/<slug>/ | no | no | on /topics/ |
 | page | about, help, privacy ... | pages/ | <slug>/ | yes | no | no |
 | tip | a tip card inside a chapter | (none) | guide/<chapter>/#<id> | no | no | on /tips/ |
@@ -38,8 +38,8 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("chapter", "Chapter", "a chapter", "articles", "guide/{slug}/", "c", True, True, "/"),
-    Kind("question", "FAQ", "an FAQ entry", "faq", "faq/{slug}/", "f", True, True, "/faq/"),
+    Kind("chapter", "Chapter", "an article", "articles", "guide/{slug}/", "c", True, True, "/"),
+    Kind("question", "Question", "an FAQ entry", "faq", "faq/{slug}/", "f", True, True, "/faq/"),
     Kind("topic", "Topic", "a topic", "topics", "topics/{slug}/", "o", False, False, "/topics/"),
     Kind("page", "Page", "a page", "pages", "{slug}/", "p", True, False, ""),
     Kind("tip", "Tip", "a tip card", None, "guide/{chapter}/#{id}", "t", False, False, "/tips/"),

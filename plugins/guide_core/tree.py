@@ -72,3 +72,16 @@ def text_of(md: Markdown, element: etree.Element,
             leave_out: Callable[[etree.Element], bool] = lambda e: False) -> str:
     """The words of ``element``, blocks apart, white space normalised."""
     return " ".join("".join(pieces(md, element, leave_out)).split())
+
+
+def site_titles(context: dict) -> dict[str, str]:
+    """Slug -> title of everything a wiki link can name, from the generators' context."""
+    return {content.slug: " ".join(str(content.title).split())
+            for name in ("articles", "pages", "topics", "faq_entries") for content in context.get(name) or []}
+
+
+def page_text(content, titles: dict[str, str]) -> str:
+    """The words of a page's body as a reader sees them, from the sections its Markdown
+    tree recorded (content_model/facts.py), wiki links showing their targets' titles."""
+    text = " ".join(section for _anchor, _heading, section in getattr(content, "sections", None) or [])
+    return wiki_titles(" ".join(text.split()), titles)

@@ -17,12 +17,13 @@ local preview (an editor fixing a typo should still see the site).
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from guide_core.problems import did_you_mean
 
 DIRECTORY_FILE = Path("data") / "helplines.toml"
 # The groups of /getting-help/, in the order a reader in trouble needs them.
@@ -180,11 +181,6 @@ def dial(number: str) -> str:
     """What a phone dials: the digits, with a leading + kept."""
     digits = "".join(ch for ch in number if ch.isdigit())
     return ("+" + digits) if number.strip().startswith("+") else digits
-
-
-def did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def line_numbers(text: str) -> dict[tuple[str, str], int]:

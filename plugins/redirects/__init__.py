@@ -15,11 +15,11 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from ada_url import URL
 from guide_core.frontmatter import metadata_line
+from guide_core.problems import display_path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import signals
 
@@ -29,17 +29,10 @@ logger = logging.getLogger(__name__)
 
 REDIRECTS_FILE = "_redirects"
 TEMPLATE = "redirect.html"
-REDIRECTING_KINDS = ("article", "faq", "page")
+REDIRECTING_KINDS = ("chapter", "question", "page")  # guide_core.kinds with files of their own URL
 
 # The redirects of the build under way, from all_generators_finalized to finalized.
 _redirects: list[Redirect] = []
-
-
-def display_path(path: str) -> str:
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
-
-
 
 
 def site_path(url: str) -> str:

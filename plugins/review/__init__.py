@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 
+from guide_core import kinds
 from guide_core.frontmatter import metadata_line
+from guide_core.problems import display_path
 from pelican import signals
 from pelican.utils import SafeDatetime
 
@@ -24,14 +25,7 @@ from .policy import REVIEW_INTERVAL_MONTHS, build_today, overdue_message, review
 
 logger = logging.getLogger(__name__)
 
-REVIEWED_KINDS = ("article", "faq", "page")
-
-
-def display_path(path: str) -> str:
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
-
-
+REVIEWED_KINDS = tuple(k.name for k in kinds.KINDS.values() if k.dated)
 
 
 def interval(settings: dict) -> int:

@@ -78,11 +78,13 @@ def gather(context: dict, faq_url: str) -> list[SearchDocument]:
     for topic in indexed(context.get("topics")):
         by_url.append((topic.url, [SearchDocument(topic.url, clean(topic.title), "topic", whole_text(topic),
                                                   keywords=" ".join(getattr(topic, "aliases", []) or []))]))
-    entries = indexed(context.get("faq_entries"))
+    # In the order the FAQ page shows them (by group), as the page is read.
+    groups = context.get("faq_groups")
+    entries = indexed([e for g in groups for e in g.entries] if groups else context.get("faq_entries"))
     if entries:
         by_url.append((faq_url, [
             SearchDocument(f"{faq_url}#{entry.slug}", clean(entry.title), "faq", whole_text(entry))
             for entry in entries
         ]))
-    by_url.sort(key=lambda pair: pair[0])
+    by_url.sort(key=lambda pair: pair[0].split("/"))  # folder by folder, as the site's files sort
     return [document for _url, documents in by_url for document in documents]

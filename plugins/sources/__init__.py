@@ -11,10 +11,11 @@ chapter's JSON-LD ``citation``; an unknown key is an error on the Sources line.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
+from guide_core import kinds
 from guide_core.frontmatter import metadata_line
+from guide_core.problems import display_path
 from pelican import signals
 
 from .registry import ISBN_URL, KEY, Source, cited_keys, did_you_mean, parse_registry
@@ -22,16 +23,10 @@ from .registry import ISBN_URL, KEY, Source, cited_keys, did_you_mean, parse_reg
 logger = logging.getLogger(__name__)
 
 SOURCES_FILE = "data/sources.toml"
-CITING_KINDS = ("article", "faq")
+CITING_KINDS = tuple(k.name for k in kinds.KINDS.values() if k.readable)
 
 # The registry of the build under way (one build per process, as Pelican runs).
 _registry: dict[str, Source] = {}
-
-
-def display_path(path: str | Path) -> str:
-    """A path relative to the working directory when it is inside it, as the reader reports it."""
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def registry_path(settings: dict) -> Path:
@@ -48,8 +43,6 @@ def load_registry(pelican) -> None:
     for problem in problems:
         logger.error("%s:%d: %s", display_path(path), problem.line, problem.message)
     _registry.update(sources)
-
-
 
 
 def attach_sources(instance) -> None:

@@ -15,13 +15,13 @@ build and `make lint` report ``content/data/sources.toml:LINE: error: ...``.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ada_url import URL
+from guide_core.problems import did_you_mean
 
 KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Crossref's recommended pattern for modern DOIs.
@@ -154,11 +154,6 @@ def line_numbers(text: str) -> tuple[dict[str, int], dict[tuple[str, str], int]]
         if assignment and table:
             keys.setdefault((table, assignment["key"]), number)
     return headers, keys
-
-
-def did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def parse_registry(text: str, isbn_url: str = ISBN_URL) -> tuple[dict[str, Source], list[RegistryProblem]]:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guide_core.frontmatter import read_front_matter
+from guide_core.frontmatter import topic_titles
 from markupsafe import Markup
 from pelican.generators import Generator
 
@@ -55,17 +55,8 @@ class TipGroup:
 
 
 def read_topics(content_path: str) -> dict[str, str]:
-    """Topic slug -> title, from the metadata blocks of ``<content>/topics/*.md``.
-
-    Read with the one front-matter parser, because the Markdown extension needs
-    the slugs before any generator has run. The content model checks these files.
-    """
-    topics: dict[str, str] = {}
-    for path in sorted(Path(content_path, "topics").glob("*.md")):
-        front = read_front_matter(path.read_text(encoding="utf-8"))
-        if front.value("slug"):
-            topics[front.value("slug")] = front.value("title") or front.value("slug")
-    return topics
+    """Topic slug -> title: the extension needs the slugs before any generator has run."""
+    return topic_titles(Path(content_path, "topics"))
 
 
 def cards_in(chapter) -> list[TipCard]:

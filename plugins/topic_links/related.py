@@ -27,7 +27,9 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-KIND_LABELS = {"chapter": "Chapter", "question": "Question"}
+from guide_core import kinds
+
+READABLE = tuple(kind.name for kind in kinds.KINDS.values() if kind.readable)  # chapter, question
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class ReadingItem:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind.title())
+        return kinds.kind(self.kind).label
 
 
 Links = set[tuple[str, str]]
@@ -89,7 +91,7 @@ def related_reading(
 
     sharing = sorted((c for c in pool.values() if c.slug not in taken and own & set(c.topics)), key=key)
     chosen += sharing[: maximum - len(chosen)]
-    for kind in KIND_LABELS:
+    for kind in READABLE:
         if any(item.kind == kind for item in chosen):
             continue
         taken = {item.slug for item in chosen}

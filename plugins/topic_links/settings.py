@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from guide_core.frontmatter import read_front_matter
+from guide_core.frontmatter import front_matters
 from guide_core.problems import split_list
 
 from .autolink import FirstMentionsExtension, TermMatcher
@@ -64,8 +64,7 @@ def topic_terms(settings: dict) -> dict[str, list[str]]:
     """Topic slug -> the words readers use for it (its title and aliases), from content/topics/."""
     terms: dict[str, list[str]] = {}
     for folder in settings["TOPIC_PATHS"]:
-        for path in sorted(Path(settings["PATH"], folder).glob("*.md")):
-            front = read_front_matter(path.read_text(encoding="utf-8"))
+        for _path, front in front_matters(Path(settings["PATH"], folder)):
             if front.value("slug") and front.value("status").lower() != "draft":
                 terms[front.value("slug")] = [front.value("title"), *split_list(front.values.get("aliases"))]
     return terms

@@ -15,18 +15,15 @@ Errors are logged, never raised: the build reports every mistake at once.
 
 from __future__ import annotations
 
-import difflib
 import logging
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from markdown import Markdown
-from markdown.extensions.meta import META_RE, MetaPreprocessor
+from guide_core.frontmatter import read_front_matter
+from guide_core.problems import did_you_mean, display_path, split_list
 
 logger = logging.getLogger(__name__)
-
 
 
 @dataclass
@@ -45,32 +42,16 @@ class SourceFile:
         return metadata_lines(self.path).get(key, 1)
 
 
-def display_path(source_path: str) -> str:
-    """A path relative to the working directory when it is inside it."""
-    relative = os.path.relpath(source_path)
-    return source_path if relative.startswith("..") else relative
-
-
 @cache
 def _header(path: str) -> tuple[tuple[str, str, int], ...]:
-    """(key, value, line) for each line of the leading ``Key: value`` block.
-
-    Python-Markdown's meta preprocessor decides where the block ends, as in
-    Pelican's reader: lines are split at "\\n" only, so a U+2028 in a value
-    never ends the block early (docs/architecture.md, "One front-matter parser").
-    """
+    """(key, value, line) for each key of the file's metadata block, by the one
+    front-matter parser (guide_core.frontmatter, as Pelican's reader reads it)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        front = read_front_matter(Path(path).read_text(encoding="utf-8-sig"))
     except OSError:
         return ()
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    consumed = len(lines) - len(MetaPreprocessor(Markdown()).run(list(lines)))
-    entries = []
-    for number, line in enumerate(lines[:consumed], 1):
-        match = META_RE.match(line)
-        if match:
-            entries.append((match["key"].lower(), match["value"].strip(), number))
-    return tuple(entries)
+    return tuple((key, " ".join(values).strip(), front.lines.get(key, 1))
+                 for key, values in front.values.items())
 
 
 def cache_clear() -> None:
@@ -83,10 +64,6 @@ def metadata_lines(path: str) -> dict[str, int]:
     for key, _value, number in _header(path):
         lines.setdefault(key, number)
     return lines
-
-
-def split_list(value: str) -> list[str]:
-    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def scan(source_path: str, kind: str) -> SourceFile:
@@ -104,15 +81,6 @@ def scan(source_path: str, kind: str) -> SourceFile:
         title=values.get("title", ""), status=values.get("status", "published").lower(),
         topics=split_list(values.get("topics", "")), related=split_list(values.get("related", "")),
     )
-
-
-def did_you_mean(word: str, choices) -> str:
-    candidates = sorted(choices)
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    if not close:
-        # "Building Trust" for "building-trust"
-        close = difflib.get_close_matches("-".join(word.lower().split()), candidates, n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def report(path: str, line: int, message: str, level: int = logging.ERROR) -> None:
