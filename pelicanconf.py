@@ -108,6 +108,10 @@ SOURCES_ISBN_URL = "https://openlibrary.org/isbn/{isbn}"
 # stays text. Only sanitized content HTML (Markup, or printed |safe) is printed as HTML.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
+# How many processes read Markdown (plugins/content_model/prefetch.py): 0 means one per
+# core; 1 reads in the build's own process (READ_PROCESSES=1 make html).
+READ_PROCESSES = int(os.environ.get("READ_PROCESSES", "0") or 0)
+
 # Reading speed for "N min read", in words per minute.
 READING_SPEED = 220
 

@@ -17,6 +17,7 @@ from markdown import Markdown, util
 
 STASHED = re.compile(re.escape(util.STX) + r"wzxhzdk:(\d+)" + re.escape(util.ETX))
 ENTITY = re.compile(r"&#?\w+;")
+OTHER_PLACEHOLDER = re.compile(re.escape(util.STX) + "[^" + re.escape(util.ETX) + "]*" + re.escape(util.ETX))
 TAG = re.compile(r"<[^>]*>")
 # Elements whose text a reader does not read as prose.
 BLOCKS = frozenset({
@@ -34,6 +35,9 @@ def shown(md: Markdown, text: str) -> str:
             raw = str(md.htmlStash.rawHtmlBlocks[int(match.group(1))])
             return html.unescape(raw) if ENTITY.fullmatch(raw) else f" {html.unescape(TAG.sub(' ', raw))} "
         text = STASHED.sub(restore, text)
+        if util.STX in text and "footnote" in md.postprocessors:
+            text = md.postprocessors["footnote"].run(text)  # its back-link arrow and no-break space
+        text = OTHER_PLACEHOLDER.sub(" ", text)
     return html.unescape(text) if "&" in text else text
 
 

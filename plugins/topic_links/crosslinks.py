@@ -213,24 +213,14 @@ def add_related_reading(site: Site, links: set[tuple[str, str]]) -> None:
 
 
 def set_content(content, html: str) -> None:
-    """Replace a content's HTML and forget what Pelican memoised from the old one."""
+    """Replace a content's HTML. Nothing has read ``content.content`` yet (Pelican memoises
+    it on first read, when templates render), so nothing is stale."""
     content._content = html
-    _forget(content, "get_content")
-    _forget(content, "get_summary")
 
 
 def set_summary(content, html: str) -> None:
     content._summary = html
     content.metadata["summary"] = html
-    _forget(content, "get_summary")
-
-
-def _forget(content, method: str) -> None:
-    # Pelican memoises per (content, siteurl); before anything is written the
-    # siteurl is the context's, which is what ``content.content`` passes.
-    cache = getattr(type(content), method).cache
-    for siteurl in {content.get_siteurl(), content.settings.get("SITEURL", "")}:
-        cache.pop((content, siteurl), None)
 
 
 def _find(generators: list, kind: type):

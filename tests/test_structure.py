@@ -1,0 +1,114 @@
+"""Structure is read once, from the Markdown tree (issue #18): what the tree records,
+and reading Markdown ahead on every core with the same result as reading it here."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+
+import markdown
+from content_model.facts import PageFactsExtension
+from content_model.guide import contents
+from tip_cards.extension import TipCardsExtension
+from topic_links.wikilinks import WikiLinkExtension
+
+from conftest import ROOT, run_build
+
+CHAPTER = """Title: T
+Slug: small-steps
+Topics: trust, listening
+
+Intro with a [link](#later) and *emphasis*.
+
+## First part
+
+Words here.
+
+> [!TRY] A *ten-minute* check-in
+> Read [the next part](#second-part) first.
+>
+> Then talk[^1].
+
+### Second part
+
+More words &amp; a [[building-trust]] link.
+
+[^1]: A note.
+"""
+
+
+def convert(text: str) -> markdown.Markdown:
+    md = markdown.Markdown(extensions=[
+        "meta", "extra", "smarty", "toc", TipCardsExtension(page_url="/guide/{slug}/"), WikiLinkExtension(),
+        PageFactsExtension(),
+    ])
+    md.html = md.convert(text)
+    return md
+
+
+def test_a_card_is_recorded_as_it_renders_ready_for_another_page():
+    md = convert(CHAPTER)
+    [card] = md.tip_cards
+    assert (card.id, card.kind, card.line) == ("tip-a-ten-minute-check-in", "try", 11)
+    assert card.topics == ["trust", "listening"]  # the page's, as the card names none
+    assert card.title_html == "A <em>ten-minute</em> check-in"
+    # In-page links point back to the chapter; ids (the footnote mark's) are dropped.
+    assert 'href="/guide/small-steps/#second-part"' in card.body_html
+    assert "id=" not in card.body_html and "<p>Then talk" in card.body_html
+    assert card.text.startswith("Read the next part first. Then talk")
+    # The card in the page itself keeps its own links and ids.
+    assert 'href="#second-part"' in md.html and 'id="fnref:1"' in md.html
+
+
+def test_sections_leave_cards_out_and_word_count_counts_what_a_reader_reads():
+    md = convert(CHAPTER)
+    assert [(anchor, heading) for anchor, heading, _ in md.sections] == [
+        ("", ""), ("first-part", "First part"), ("second-part", "Second part")]
+    assert md.sections[0][2] == "Intro with a link and emphasis."
+    assert md.sections[1][2] == "Words here."
+    # A wiki link without text shows its target's title, filled in once every file is read.
+    assert md.sections[2][2] == "More words & a \ue002building-trust\ue003 link. A note. \u21a9"
+    assert "ten-minute" not in " ".join(text for _, _, text in md.sections)
+    # Every word on the page, the card's and the footnote's too (its label "Try this together",
+    # "#", "Link to this tip" and the footnote's back-link included, as a reader sees them).
+    assert md.word_count == 38
+
+
+def test_the_contents_are_the_toc_extensions_headings_but_card_titles():
+    md = convert(CHAPTER)
+    cards = {f"{card.id}-title" for card in md.tip_cards}
+    assert contents(md.toc_tokens, cards) == [
+        {"level": 2, "id": "first-part", "title": "First part"},
+        {"level": 3, "id": "second-part", "title": "Second part"},
+    ]
+
+
+def test_reading_on_every_core_builds_the_same_site_and_reports_every_problem(tmp_path):
+    """The guide (over 100 files) is read ahead in worker processes; the site is byte for byte
+    what reading in one process gives, and a problem found in a worker fails the build with
+    its path:line, once."""
+    ahead = run_build(ROOT / "content", tmp_path / "ahead", env={"READ_PROCESSES": "2"})
+    here = run_build(ROOT / "content", tmp_path / "here", env={"READ_PROCESSES": "1"})
+    assert ahead.ok and here.ok, ahead.log + here.log
+    compared = filecmp.dircmp(ahead.output, here.output)
+    differ: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str = "") -> None:
+        differ.extend(prefix + name for name in cmp.diff_files + cmp.left_only + cmp.right_only)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(compared)
+    assert differ == []
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    broken = content / "articles" / "building-trust.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("Summary:", "Sumary:", 1), encoding="utf-8")
+    failed = run_build(content, tmp_path / "failed", env={"READ_PROCESSES": "2"})
+    assert not failed.ok
+    problem = 'error: unknown metadata "Sumary" for an article'
+    lines = [line for line in failed.log.splitlines() if problem in line]
+    assert len(lines) == 1 and lines[0].endswith('(did you mean "summary"?)'), failed.log
+    assert lines[0].startswith(f"{broken}:3: ")
+    assert not (tmp_path / "failed").exists()
