@@ -104,7 +104,8 @@ def test_the_sanitizer_keeps_exactly_what_our_extensions_emit():
         '<span class="visually-hidden">:</span></span> A</h3><a class="tip-card__link" href="#tip-a">'
         '<span aria-hidden="true">#</span>'
         '<span class="visually-hidden">Link to this tip</span></a><div class="tip-card__body"><p>Body '
-        '<a data-wiki-line="3" data-wiki-title="" href="wiki:trust">trust</a></p></div></aside>'
+        '<a class="topic-link" href="/topics/trust/">trust</a></p></div>'
+        '<div class="tip-card__help"></div></aside>'
     )
     result = Sanitizer().sanitize(card)
     assert result.refusals == []

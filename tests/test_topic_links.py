@@ -15,7 +15,7 @@ from tip_cards.extension import TipCardsExtension
 from topic_links.autolink import FirstMentionsExtension, TermMatcher
 from topic_links.related import ReadingItem, Shortlist, backlinks, inbound, related_reading
 from topic_links.topicmap import connections, topic_map
-from topic_links.wikilinks import Resolution, WikiLinkExtension, placeholders, resolve
+from topic_links.wikilinks import Target, WikiLinkExtension
 
 from conftest import ROOT, SITES, run_axe
 
@@ -138,45 +138,53 @@ def test_the_shortlist_holds_everything_that_can_qualify_and_nothing_else():
 
 # -- wiki links: the Markdown extension ---------------------------------------
 
-def render(text: str) -> str:
+KNOWN = {
+    "building-trust": Target("building-trust", "Building trust", "/guide/building-trust/", "ok"),
+    "trust": Target("trust", "Trust & honesty", "/topics/trust/", "ok"),
+    "later": Target("later", "Later", None, "draft"),
+    "what-is-trust": Target("what-is-trust", "What is trust?", None, "unbuilt"),
+}
+
+
+def render(text: str) -> tuple[str, list[str]]:
     md = markdown.Markdown(
-        extensions=["extra", "smarty", "toc", "meta", WikiLinkExtension()], output_format="html5",
+        extensions=["extra", "smarty", "toc", "meta", WikiLinkExtension(KNOWN)], output_format="html5",
     )
-    return md.convert(text)
+    md.source_path = "content/articles/x.md"
+    return md.convert(text), md.wiki_links
 
 
-def test_a_wiki_link_becomes_a_placeholder_carrying_its_line():
-    html = render("Title: T\nSlug: t\n\nFirst line.\nSee [[building-trust|*Trust* first]].\n\n[[trust]]")
+def test_a_wiki_link_is_resolved_in_the_tree_with_its_text_or_the_targets_title():
+    text = "Title: T\nSlug: t\n\nFirst line.\nSee [[building-trust|*Trust* first]].\n\n[[trust]]"
+    html, links = render(text)
     assert html == (
         "<p>First line.\n"
-        'See <a data-wiki-line="5" href="wiki:building-trust"><em>Trust</em> first</a>.</p>\n'
-        '<p><a data-wiki-line="7" data-wiki-title="" href="wiki:trust">trust</a></p>'
+        'See <a href="/guide/building-trust/"><em>Trust</em> first</a>.</p>\n'
+        '<p><a href="/topics/trust/">Trust &amp; honesty</a></p>'
     )
+    assert links == ["building-trust", "trust"]
 
 
 def test_wiki_links_in_code_stay_literal():
     text = "Use `[[slug]]` inline.\n\n    [[indented]]\n\n```\n[[fenced]]\n```\n\nEscaped \\[[not-a-link]]."
-    assert render(text) == (
+    assert render(text) == ((
         "<p>Use <code>[[slug]]</code> inline.</p>\n"
         "<pre><code>[[indented]]\n</code></pre>\n"
         "<pre><code>[[fenced]]\n</code></pre>\n"
         "<p>Escaped [[not-a-link]].</p>"
-    )
+    ), [])
 
 
-def test_resolve_uses_the_link_text_or_the_targets_title():
-    html = render("A [[one|text & more]] and [[two]] and [[gone]].")
-    titles = {"one": "One", "two": "Two & co"}
-
-    def resolver(link):
-        return Resolution(f"/x/{link.slug}/", titles[link.slug]) if link.slug in titles else None
-
-    assert [(w.slug, w.line) for w in placeholders(html)] == [("one", 1), ("two", 1), ("gone", 1)]
-    assert resolve(html, resolver) == (
-        '<p>A <a href="/x/one/">text &amp; more</a> and <a href="/x/two/">Two &amp; co</a> and gone.</p>'
-    )
-    text_only = resolve(html, lambda link: Resolution(None, "Title"))
-    assert text_only == "<p>A text &amp; more and Title and Title.</p>"
+def test_unknown_draft_and_unbuilt_targets_show_text_and_unknown_and_draft_are_errors(caplog):
+    text = "Title: T\n\nA [[gone]], [[later|soon]] and [[what-is-trust]].\n\nThen [[bulding-trust]]."
+    html, links = render(text)
+    assert html == "<p>A gone, soon and What is trust?.</p>\n<p>Then bulding-trust.</p>"
+    assert links == []
+    assert caplog.messages == [
+        'content/articles/x.md:3: unknown wiki link "gone"',
+        'content/articles/x.md:3: wiki link "later" points to a draft, which is not published',
+        'content/articles/x.md:5: unknown wiki link "bulding-trust" (did you mean "building-trust"?)',
+    ]
 
 
 # -- first-mention links ------------------------------------------------------

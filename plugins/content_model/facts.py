@@ -15,7 +15,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 
-from guide_core.tree import BLOCKS, WIKI_TITLE, shown, text_of
+from guide_core.tree import BLOCKS, shown, text_of
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
@@ -45,8 +45,6 @@ class PageFacts(Treeprocessor):
         for child in element:
             if is_card(child):
                 pass
-            elif child.tag == "a" and child.get("data-wiki-title") is not None:
-                yield "text", WIKI_TITLE.format(child.get("href", "")[5:])
             elif child.tag in SECTION_HEADINGS and child.get("id"):
                 yield "heading", child
             else:

@@ -50,6 +50,7 @@ class GuideMarkdownReader(MarkdownReader):
         # mentions link to, and its headings (the toc extension's tokens).
         cards = list(getattr(self._md, "tip_cards", []))
         topic_links = list(getattr(self._md, "topic_links", []))
+        wiki_links = list(dict.fromkeys(getattr(self._md, "wiki_links", [])))
         toc_tokens = getattr(self._md, "toc_tokens", [])
         facts = {"word_count": getattr(self._md, "word_count", 0),
                  "sections": getattr(self._md, "sections", [])}
@@ -71,6 +72,7 @@ class GuideMarkdownReader(MarkdownReader):
             card.title = " ".join(plain_text(card.title_html).split())
         metadata["card_records"] = cards
         metadata["topic_links"] = topic_links
+        metadata["wiki_links"] = wiki_links
         metadata["toc_tokens"] = toc_tokens
         metadata.update(facts)
         if kind is not None:

@@ -14,7 +14,6 @@ import logging
 from pathlib import Path
 
 from guide_core.problems import did_you_mean, display_path
-from guide_core.tree import site_titles
 from pelican.contents import SkipStub
 from pelican.generators import CachingGenerator
 
@@ -134,7 +133,6 @@ class FaqGenerator(CachingGenerator):
 
     def generate_output(self, writer) -> None:
         relative_urls = self.settings["RELATIVE_URLS"]
-        titles = site_titles(self.context)
         writer.write_file(
             FAQ_SAVE_AS,
             self.get_template("faq"),
@@ -144,7 +142,7 @@ class FaqGenerator(CachingGenerator):
             page_name="faq",
             topic_titles=self.topic_titles,
             # In the order the questions appear on the page.
-            faq_jsonld=faq_page_json((entry for group in self.groups for entry in group.entries), titles),
+            faq_jsonld=faq_page_json(entry for group in self.groups for entry in group.entries),
         )
         for entry in self.entries:
             writer.write_file(
@@ -155,7 +153,7 @@ class FaqGenerator(CachingGenerator):
                 url=entry.url,
                 entry=entry,
                 topic_titles=self.topic_titles,
-                faq_jsonld=faq_page_json([entry], titles),
+                faq_jsonld=faq_page_json([entry]),
             )
 
     def refresh_metadata_intersite_links(self) -> None:

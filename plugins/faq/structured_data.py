@@ -20,7 +20,7 @@ from markupsafe import Markup
 SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def faq_page(entries: Iterable, titles: dict[str, str]) -> dict:
+def faq_page(entries: Iterable) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "FAQPage",
@@ -28,18 +28,18 @@ def faq_page(entries: Iterable, titles: dict[str, str]) -> dict:
             {
                 "@type": "Question",
                 "name": " ".join(entry.title.split()),
-                "acceptedAnswer": {"@type": "Answer", "text": page_text(entry, titles)},
+                "acceptedAnswer": {"@type": "Answer", "text": page_text(entry)},
             }
             for entry in entries
         ],
     }
 
 
-def faq_page_json(entries: Iterable, titles: dict[str, str]) -> Markup:
+def faq_page_json(entries: Iterable) -> Markup:
     """FAQPage JSON-LD, safe to place inside ``<script type="application/ld+json">``.
 
     Markup because it is safe by construction (every "<", ">" and "&" is a JSON
     escape), so the autoescaping template prints it as it is.
     """
-    text = json.dumps(faq_page(entries, titles), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(faq_page(entries), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.translate(SCRIPT_SAFE))

@@ -41,27 +41,12 @@ def shown(md: Markdown, text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-# A wiki link written without text (``[[slug]]``) shows its target's title, known only
-# once every file is read: its text stands in as WIKI_TITLE.format(slug) (see wiki_titles).
-WIKI_TITLE = "\ue002{}\ue003"
-WIKI_TITLE_RE = re.compile("\ue002([^\ue003]*)\ue003")
-
-
-def wiki_titles(text: str, titles: dict[str, str]) -> str:
-    """``text`` with each stand-in for a wiki link's title replaced by the title (or the slug)."""
-    if "\ue002" not in text:
-        return text
-    return WIKI_TITLE_RE.sub(lambda m: titles.get(m.group(1), m.group(1)), text)
-
-
 def pieces(md: Markdown, element: etree.Element,
            leave_out: Callable[[etree.Element], bool] = lambda e: False) -> Iterator[str]:
     if element.text:
         yield shown(md, element.text)
     for child in element:
-        if child.tag == "a" and child.get("data-wiki-title") is not None:
-            yield WIKI_TITLE.format(child.get("href")[5:])
-        elif not leave_out(child):
+        if not leave_out(child):
             block = child.tag in BLOCKS
             if block:
                 yield " "
@@ -78,14 +63,8 @@ def text_of(md: Markdown, element: etree.Element,
     return " ".join("".join(pieces(md, element, leave_out)).split())
 
 
-def site_titles(context: dict) -> dict[str, str]:
-    """Slug -> title of everything a wiki link can name, from the generators' context."""
-    return {content.slug: " ".join(str(content.title).split())
-            for name in ("articles", "pages", "topics", "faq_entries") for content in context.get(name) or []}
-
-
-def page_text(content, titles: dict[str, str]) -> str:
+def page_text(content) -> str:
     """The words of a page's body as a reader sees them, from the sections its Markdown
-    tree recorded (content_model/facts.py), wiki links showing their targets' titles."""
+    tree recorded (content_model/facts.py)."""
     text = " ".join(section for _anchor, _heading, section in getattr(content, "sections", None) or [])
-    return wiki_titles(" ".join(text.split()), titles)
+    return " ".join(text.split())

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from guide_core.tree import wiki_titles
-
 from .extract import SearchDocument
 
 # Pages a reader never searches for (theme: robots noindex).
@@ -61,15 +59,6 @@ def indexed(contents: Iterable) -> list:
 
 def documents_in_context(context: dict, faq_url: str = "faq/") -> list[SearchDocument]:
     """Every search document of the build, in a stable order (by URL, as the site's folders)."""
-    documents = gather(context, faq_url)
-    titles = {c.slug: clean(c.title) for name in ("articles", "pages", "topics", "faq_entries")
-              for c in context.get(name) or []}
-    for document in documents:
-        document.text = wiki_titles(document.text, titles)
-    return documents
-
-
-def gather(context: dict, faq_url: str) -> list[SearchDocument]:
     by_url: list[tuple[str, list[SearchDocument]]] = []
     for chapter in indexed(context.get("articles")):
         by_url.append((chapter.url, sectioned(chapter, "chapter")))

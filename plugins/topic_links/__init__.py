@@ -2,7 +2,7 @@
 
 from pelican import signals
 
-from .crosslinks import check_output, link_site
+from .crosslinks import link_site
 from .registry import TopicGenerator
 from .settings import configure
 
@@ -15,4 +15,3 @@ def register() -> None:
     signals.initialized.connect(configure)
     signals.get_generators.connect(topic_generator)
     signals.all_generators_finalized.connect(link_site)
-    signals.finalized.connect(check_output)

@@ -2,15 +2,14 @@
 
 Every file has been read by then (chapters, pages, topics, and FAQ entries
 when the faq plugin is installed), and nothing has been written yet. In
-order: check the slugs, resolve wiki links everywhere, work out related
-reading and backlinks, add first-mention links to chapters, and file the
-content under its topics.
+order: check the slugs, work out related reading and backlinks (from the wiki
+links and Related entries the tree recorded), and file the content under its
+topics. Wiki links and first mentions were already made in the Markdown tree.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -18,20 +17,9 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from . import validation
 from .registry import TopicGenerator, attach_content
 from .related import ReadingItem, Shortlist, backlinks, inbound, related_reading
-from .validation import SourceFile, did_you_mean, display_path, report
-from .wikilinks import Resolution, WikiLink, placeholders, resolve
+from .validation import SourceFile, display_path
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a wiki link can point to."""
-
-    slug: str
-    title: str
-    url: str | None  # None: known, but not in this build
-    state: str  # "ok", "draft" (not published), "unbuilt" (its plugin is not installed)
 
 
 class Site:
@@ -76,23 +64,6 @@ class Site:
             *(source(p, "page") for p in self.pages),
         ]
 
-    def targets(self) -> dict[str, Target]:
-        found: dict[str, Target] = {}
-        for content in [*self.pages, *self.topics, *self.chapters]:
-            ok = self.published(content)
-            found.setdefault(content.slug, Target(
-                content.slug, content.title, content.url if ok else None, "ok" if ok else "draft",
-            ))
-        entries = {entry.slug: entry for entry in self.faq_entries or []}
-        for faq in self.faq_files:
-            entry = entries.get(faq.slug)
-            if entry is not None:
-                found.setdefault(faq.slug, Target(faq.slug, entry.title, entry.url, "ok"))
-            else:
-                state = "unbuilt" if self.faq_entries is None else "draft"
-                found.setdefault(faq.slug, Target(faq.slug, faq.title, None, state))
-        return found
-
     def readable(self) -> list:
         """Chapters and FAQ entries, the pages that get related reading."""
         return [*self.chapters, *(self.faq_entries or [])]
@@ -102,7 +73,7 @@ def link_site(generators: list) -> None:
     validation.cache_clear()
     site = Site(generators)
     check(site)
-    links = resolve_wiki_links(site)
+    links = wiki_links(site)
     add_related_reading(site, links)
     attach_content(site.topics, site.context)
 
@@ -131,47 +102,17 @@ def _faq_pair(a: SourceFile, b: SourceFile) -> bool:
     return "question" in (a.kind, b.kind) and "topic" not in (a.kind, b.kind)
 
 
-def resolve_wiki_links(site: Site) -> set[tuple[str, str]]:
-    """Resolve every placeholder; return (source slug, target slug) for chapters and questions."""
-    targets = site.targets()
+def wiki_links(site: Site) -> set[tuple[str, str]]:
+    """(source slug, target slug) for each wiki link and Related entry of chapters and questions.
+
+    The links themselves were resolved in the Markdown tree as each file was read
+    (wikilinks.py); the reader recorded the slugs each page links to.
+    """
     links: set[tuple[str, str]] = set()
-    readable = {id(content) for content in site.readable()}
-    for content in [*site.chapters, *site.pages, *site.topics, *(site.faq_entries or [])]:
-        path = display_path(content.source_path)
-        resolver = _resolver(targets, path, site.siteurl, report_errors=True)
-        original = content._content
-        html = resolve(original, resolver)
-        if html is not original:
-            set_content(content, html)
-        summary = getattr(content, "_summary", None)
-        if summary and "wiki:" in summary:
-            set_summary(content, resolve(summary, resolver))
-        if id(content) in readable:
-            links |= {(content.slug, link.slug) for link in placeholders(original)}
-            links |= {(content.slug, slug) for slug in getattr(content, "related", []) or []}
-    quiet = _resolver(targets, "", site.siteurl, report_errors=False)
-    for card in site.tip_cards:
-        # The deck shows card bodies copied from the Markdown tree: their wiki links
-        # are the chapter's, already reported there.
-        if "wiki:" in card.body_source:
-            card.body_source = resolve(card.body_source, quiet)
+    for content in site.readable():
+        links |= {(content.slug, slug) for slug in getattr(content, "wiki_links", None) or []}
+        links |= {(content.slug, slug) for slug in getattr(content, "related", []) or []}
     return links
-
-
-def _resolver(targets: dict[str, Target], path: str, siteurl: str, report_errors: bool):
-    def resolver(link: WikiLink) -> Resolution | None:
-        target = targets.get(link.slug)
-        if target is None:
-            if report_errors:
-                report(path, link.line, f'unknown wiki link "{link.slug}"{did_you_mean(link.slug, targets)}')
-            return None
-        if target.url is None:
-            if report_errors and target.state == "draft":
-                report(path, link.line, f'wiki link "{link.slug}" points to a draft, which is not published')
-            return Resolution(None, target.title)
-        return Resolution(f"{siteurl}/{target.url}", target.title)
-
-    return resolver
 
 
 def reading_item(content, kind: str, rank: int) -> ReadingItem:
@@ -212,29 +153,5 @@ def add_related_reading(site: Site, links: set[tuple[str, str]]) -> None:
         content.backlinks = backlinks(content.slug, sources, by_slug)
 
 
-def set_content(content, html: str) -> None:
-    """Replace a content's HTML. Nothing has read ``content.content`` yet (Pelican memoises
-    it on first read, when templates render), so nothing is stale."""
-    content._content = html
-
-
-def set_summary(content, html: str) -> None:
-    content._summary = html
-    content.metadata["summary"] = html
-
-
 def _find(generators: list, kind: type):
     return next((g for g in generators if isinstance(g, kind)), None)
-
-
-def check_output(pelican) -> None:
-    """A last guard: no wiki placeholder may reach the written site.
-
-    Content that another plugin copied before all_generators_finalized would
-    still hold placeholders; better a failed build than a dead link.
-    """
-    output = Path(pelican.output_path)
-    for path in sorted(output.rglob("*.html")):
-        if 'href="wiki:' in path.read_text(encoding="utf-8", errors="replace"):
-            logger.error("%s: an unresolved wiki link reached the output (a plugin copied content "
-                         "before topic_links resolved it)", display_path(str(path)))

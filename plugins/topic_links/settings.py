@@ -9,7 +9,7 @@ from guide_core.frontmatter import front_matters
 from guide_core.problems import split_list
 
 from .autolink import FirstMentionsExtension, TermMatcher
-from .wikilinks import WikiLinkExtension
+from .wikilinks import WikiLinkExtension, targets
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def configure(pelican) -> None:
     markdown = settings["MARKDOWN"]
     extensions = list(markdown.get("extensions", []))
     extensions = [e for e in extensions if not isinstance(e, (WikiLinkExtension, FirstMentionsExtension))]
-    extensions.append(WikiLinkExtension())
+    extensions.append(WikiLinkExtension(targets(settings)))
     if settings["TOPIC_AUTOLINK"]:
         # First mentions are linked in the Markdown tree, as each chapter is read, so the
         # topics' names and aliases are read here, from their metadata blocks.

@@ -1,48 +1,87 @@
 """Wiki links: ``[[slug]]`` and ``[[slug|link text]]`` in any Markdown.
 
-A slug names a chapter, an FAQ entry, a topic or a page. It can only be
-resolved once every file has been read, so the Markdown extension writes a
-placeholder link that ``resolve()`` turns into the real one at
-all_generators_finalized:
+A slug names a chapter, an FAQ entry, a topic or a page. Every file's slug,
+title and status are known from the front matter before any file is read
+(``targets``, at ``initialized``), so the inline pattern resolves a link in
+the Markdown tree as the file is read:
 
-    [[building-trust|Trust]]
-      -> <a data-wiki-line="12" href="wiki:building-trust">Trust</a>
-    [[building-trust]]
-      -> <a data-wiki-line="12" data-wiki-title="" href="wiki:building-trust">building-trust</a>
+    [[building-trust|Trust]]  -> <a href="/guide/building-trust/">Trust</a>
+    [[building-trust]]        -> <a href="/guide/building-trust/">Building trust</a>
 
-``[[slug]]`` without text takes the target's title. The placeholder is not
-Pelican's ``{...}`` link syntax on purpose: Pelican warns about an indicator
-it does not know each time content is read, and other plugins read chapters
-before the links can be resolved.
+A link to a draft (outside a preview) or to an FAQ entry when the faq plugin
+is not installed shows its text only; an unknown slug is an error with a
+"did you mean", and a link to a draft is an error too, both as ``path:line``.
+The slugs a page links to are recorded (``md.wiki_links``) for related
+reading and backlinks.
 
 Line numbers: the ``meta`` preprocessor (priority 27) removes the metadata
 block, so a preprocessor that runs before it sees the file's own lines. It
-tags each ``[[`` with its line; the inline pattern moves the tag into
-``data-wiki-line`` and a postprocessor drops the tags left in code spans and
-blocks, where a wiki link stays literal text. Write ``\\[[`` for a literal
-``[[`` in prose.
+tags each ``[[`` with its line; the inline pattern reads the tag and a
+postprocessor drops the tags left in code spans and blocks, where a wiki link
+stays literal text. Write ``\\[[`` for a literal ``[[`` in prose.
 """
 
 from __future__ import annotations
 
-import html
+import logging
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from xml.etree import ElementTree as etree
 
+from guide_core.frontmatter import front_matters
+from guide_core.problems import did_you_mean
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
+logger = logging.getLogger(__name__)
+
 # A line tag, in Unicode's private use area so no editor ever types it.
 TAG_OPEN, TAG_CLOSE = "\ue000", "\ue001"
 LINE_TAG = re.compile(f"{TAG_OPEN}(\\d+){TAG_CLOSE}")
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):")
-PLACEHOLDER = re.compile(r'<a (?P<attrs>[^>]*\bhref="wiki:[^"]*"[^>]*)>(?P<text>.*?)</a>', re.S)
-ATTRIBUTE = re.compile(r'(?P<name>[\w-]+)="(?P<value>[^"]*)"')
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a wiki link can point to."""
+
+    slug: str
+    title: str
+    url: str | None  # None: known, but not in this build
+    state: str  # "ok", "draft" (not published), "unbuilt" (its plugin is not installed)
+
+
+def targets(settings: dict) -> dict[str, Target]:
+    """Every slug a wiki link may name, from the front matter of every content file."""
+    root = Path(settings["PATH"])
+    preview = bool(settings.get("PREVIEW_DRAFTS"))
+    siteurl = settings.get("SITEURL", "")
+    faq_built = "faq" in [str(p) for p in settings.get("PLUGINS", [])]
+    folders = [
+        *((folder, "page", settings.get("PAGE_URL", "{slug}/"))
+          for folder in settings.get("PAGE_PATHS", ["pages"])),
+        *((folder, "topic", settings.get("TOPIC_URL", "topics/{slug}/"))
+          for folder in settings.get("TOPIC_PATHS", ["topics"])),
+        *((folder, "chapter", settings.get("ARTICLE_URL", "{slug}/"))
+          for folder in settings.get("ARTICLE_PATHS", ["articles"])),
+        *((folder, "question", "faq/{slug}/") for folder in settings.get("FAQ_PATHS", ["faq"])),
+    ]
+    found: dict[str, Target] = {}
+    for folder, kind, pattern in folders:
+        for path, front in front_matters(root / folder):
+            slug = front.value("slug") or path.stem
+            draft = front.value("status").lower() == "draft" and not preview
+            if kind == "question" and not faq_built:
+                state = "unbuilt"
+            else:
+                state = "draft" if draft else "ok"
+            url = f"{siteurl}/{pattern.format(slug=slug)}" if state == "ok" else None
+            found.setdefault(slug, Target(slug, " ".join(front.value("title").split()) or slug, url, state))
+    return found
 
 
 class LineTagger(Preprocessor):
@@ -65,22 +104,40 @@ class LineTagger(Preprocessor):
 
 
 class WikiLinkProcessor(InlineProcessor):
-    """``[[slug]]`` or ``[[slug|text]]`` -> a placeholder link."""
+    """``[[slug]]`` or ``[[slug|text]]`` -> a link to the target, or its text only."""
 
     PATTERN = rf"\[\[(?:{TAG_OPEN}(\d+){TAG_CLOSE})?([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]"
     ANCESTOR_EXCLUDES = ("a",)
 
-    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element, int, int]:
-        line, slug, text = m.group(1) or "1", m.group(2).strip(), (m.group(3) or "").strip()
-        link = etree.Element("a")
-        link.set("href", "wiki:" + slug)
-        link.set("data-wiki-line", line)
-        if text:
-            link.text = text
-        else:
-            link.set("data-wiki-title", "")
-            link.text = AtomicString(slug)
+    def __init__(self, pattern: str, md: Markdown, known: dict[str, Target]):
+        super().__init__(pattern, md)
+        self.known = known
+
+    def handleMatch(self, m: re.Match, data: str):
+        line, slug, text = int(m.group(1) or 1), m.group(2).strip(), (m.group(3) or "").strip()
+        target = self.known.get(slug)
+        if target is None:
+            self.error(line, f'unknown wiki link "{slug}"{did_you_mean(slug, self.known)}')
+        elif target.state == "draft":
+            self.error(line, f'wiki link "{slug}" points to a draft, which is not published')
+        if target is not None and target.state == "ok":
+            self.md.wiki_links.append(slug)
+        if target is None or target.url is None:
+            return (text or AtomicString(target.title if target else slug)), m.start(0), m.end(0)
+        link = etree.Element("a", {"href": target.url})
+        link.text = text or AtomicString(target.title)
         return link, m.start(0), m.end(0)
+
+    def error(self, line: int, message: str) -> None:
+        logger.error("%s:%d: %s", getattr(self.md, "source_path", "<markdown>"), line, message)
+
+
+class LinkRecorder(Preprocessor):
+    """Start each conversion with no links recorded (Pelican reuses one instance for the Summary)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.md.wiki_links = []
+        return lines
 
 
 class TagRemover(Postprocessor):
@@ -91,51 +148,14 @@ class TagRemover(Postprocessor):
 
 
 class WikiLinkExtension(Extension):
+    def __init__(self, known: dict[str, Target] | None = None):
+        super().__init__()
+        self.known = known or {}
+
     def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(LineTagger(md), "wiki_line_tagger", 29)
-        md.inlinePatterns.register(WikiLinkProcessor(WikiLinkProcessor.PATTERN, md), "wiki_link", 155)
+        md.preprocessors.register(LinkRecorder(md), "wiki_links", 30)
+        links = WikiLinkProcessor(WikiLinkProcessor.PATTERN, md, self.known)
+        md.inlinePatterns.register(links, "wiki_link", 155)
         md.postprocessors.register(TagRemover(md), "wiki_line_tags", 5)
-
-
-@dataclass(frozen=True)
-class WikiLink:
-    """One placeholder found in rendered HTML."""
-
-    slug: str
-    line: int
-    text: str  # inner HTML as written, or "" when the target's title is wanted
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """What a placeholder becomes: a link, or text only (target not built)."""
-
-    url: str | None
-    title: str
-
-
-def placeholders(content: str) -> Iterator[WikiLink]:
-    for match in PLACEHOLDER.finditer(content or ""):
-        yield _wiki_link(match)
-
-
-def resolve(content: str, resolver: Callable[[WikiLink], Resolution | None]) -> str:
-    """Replace every placeholder by what ``resolver`` says; None leaves the text only."""
-    if not content or "wiki:" not in content:
-        return content
-
-    def replace(match: re.Match) -> str:
-        link = _wiki_link(match)
-        target = resolver(link)
-        text = link.text or html.escape(target.title if target else link.slug, quote=False)
-        if target is None or target.url is None:
-            return text
-        return f'<a href="{html.escape(target.url)}">{text}</a>'
-
-    return PLACEHOLDER.sub(replace, content)
-
-
-def _wiki_link(match: re.Match) -> WikiLink:
-    attrs = {a["name"]: html.unescape(a["value"]) for a in ATTRIBUTE.finditer(match["attrs"])}
-    text = "" if "data-wiki-title" in attrs else match["text"]
-    return WikiLink(attrs["href"][len("wiki:"):], int(attrs.get("data-wiki-line", "1")), text)
+        md.wiki_links = []
