@@ -74,12 +74,12 @@ def test_sections_leave_cards_out_and_word_count_counts_what_a_reader_reads():
     assert md.word_count == 38
 
 
-def test_the_contents_are_the_toc_extensions_headings_but_card_titles():
-    md = convert(CHAPTER)
+def test_the_contents_are_the_toc_extensions_sections_but_card_titles():
+    md = convert(CHAPTER + "\n## Don't *stop* & go\n\nText.\n")
     cards = {f"{card.id}-title" for card in md.tip_cards}
     assert contents(md.toc_tokens, cards) == [
         {"level": 2, "id": "first-part", "title": "First part"},
-        {"level": 3, "id": "second-part", "title": "Second part"},
+        {"level": 2, "id": "dont-stop-go", "title": "Don\u2019t stop & go"},
     ]
 
 

@@ -61,8 +61,8 @@ def order_guide(generator) -> None:
 
 
 def add_reading_aids(generator) -> None:
-    """Reading time and a table of contents (h2/h3 with ids) for each chapter, from what
-    the Markdown tree recorded (the toc extension's tokens, the word count)."""
+    """Reading time and the contents (its h2 with ids) for each chapter, from what the
+    Markdown tree recorded (the toc extension's tokens, the word count)."""
     speed = generator.settings.get("READING_SPEED", 220)
     for chapter in [*generator.articles, *generator.drafts]:
         words = getattr(chapter, "word_count", 0)
@@ -72,11 +72,12 @@ def add_reading_aids(generator) -> None:
 
 
 def contents(tokens: list[dict], leave_out: set[str]) -> list[dict]:
-    """The h2 and h3 of the toc extension's tokens, in order, but tip-card titles."""
+    """The sections (h2) of the toc extension's tokens, in order, but tip-card titles.
+    The chapter's contents list these; nothing shows an h3."""
     return [
         {"level": token["level"], "id": token["id"], "title": " ".join(html.unescape(token["name"]).split())}
         for token in walk(tokens)
-        if token["level"] in (2, 3) and token["id"] not in leave_out
+        if token["level"] == 2 and token["id"] not in leave_out
     ]
 
 
