@@ -35,6 +35,7 @@ SKIPPED_TAGS = frozenset({
 # Python-Markdown keeps raw HTML and smarty's entities (&rsquo;) out of the tree as placeholders.
 STASHED = re.compile(re.escape(util.STX) + r"wzxhzdk:(\d+)" + re.escape(util.ETX))
 ENTITY = re.compile(r"&#?\w+;")
+TOKEN = re.compile(r"[\w'-]+|[^\w\s'-]")  # a word, or one mark of punctuation
 
 
 def normalise(term: str) -> str:
@@ -52,16 +53,48 @@ class TermMatcher:
                 key = normalise(term)
                 if key and key not in skipped:
                     self.topic_of.setdefault(key, slug)
-        terms = sorted(self.topic_of, key=lambda t: (-len(t), t))
+        self.pattern = self.compile(list(self.topic_of))
+        self.patterns: dict[frozenset[str], re.Pattern] = {}
+        # Which topics a text mentions at all, found token by token (a dictionary look-up per
+        # run of tokens) rather than by the pattern, whose many alternatives are slow to try
+        # at every position. Never fewer topics than the pattern finds.
+        self.starting: dict[str, list[tuple[list[str], str]]] = {}
+        for term, slug in self.topic_of.items():
+            tokens = TOKEN.findall(term)
+            if tokens:
+                self.starting.setdefault(tokens[0], []).append((tokens, slug))
+
+    def mentioned(self, text: str) -> set[str]:
+        """The topics whose terms ``text`` may contain."""
+        tokens = TOKEN.findall(text.lower().replace("\u2019", "'"))
+        found: set[str] = set()
+        starting = self.starting
+        for start, token in enumerate(tokens):
+            candidates = starting.get(token) or (starting.get(token[:-2]) if token.endswith("'s") else None)
+            for term, slug in candidates or ():
+                run = tokens[start : start + len(term)]
+                if run[:-1] == term[:-1] and run and run[-1] in (term[-1], term[-1] + "'s"):
+                    found.add(slug)
+        return found
+
+    @staticmethod
+    def compile(terms: list[str]) -> re.Pattern | None:
+        terms = sorted(terms, key=lambda t: (-len(t), t))
         alternatives = "|".join(
             r"\s+".join(re.escape(word).replace("'", "['\u2019]") for word in term.split())
             for term in terms
         )
         # Whole words: no letter, digit, hyphen or apostrophe-letter on either
         # side, except a possessive 's after the term.
-        self.pattern = re.compile(
+        return re.compile(
             rf"(?<![\w'\u2019-])(?:{alternatives})(?![\w-])(?!['\u2019](?!s\b)\w)", re.I,
         ) if terms else None
+
+    def pattern_for(self, topics: frozenset[str]) -> re.Pattern:
+        """The pattern of just these topics' terms (a page mentions a few of them)."""
+        if topics not in self.patterns:
+            self.patterns[topics] = self.compile([t for t, slug in self.topic_of.items() if slug in topics])
+        return self.patterns[topics]
 
     def topic(self, text: str) -> str | None:
         return self.topic_of.get(normalise(text))
@@ -87,8 +120,23 @@ class FirstMentions(Treeprocessor):
         if (self.matcher.pattern is None or getattr(self.md, "content_kind", None) != "chapter"
                 or autolink in ("no", "false", "off")):
             return
-        self.wanted = set(self.matcher.topic_of.values()) - set(split_list(meta.get("topics", [])))
-        self.walk(root)
+        # One search over all the page's text finds the topics it mentions at all; the walk
+        # then looks for those topics' terms only (most of the cost is the search).
+        texts = "\x00".join(self.visible(text)[0] for text in self.texts(root))
+        self.wanted = self.matcher.mentioned(texts) - set(split_list(meta.get("topics", [])))
+        if self.wanted:
+            self.pattern = self.matcher.pattern_for(frozenset(self.wanted))
+            self.walk(root)
+
+    def texts(self, element: etree.Element):
+        """The text the walk may link, in order."""
+        if element.text and not isinstance(element.text, AtomicString):
+            yield element.text
+        for child in element:
+            if child.tag not in SKIPPED_TAGS:
+                yield from self.texts(child)
+            if child.tail and not isinstance(child.tail, AtomicString):
+                yield child.tail
 
     def walk(self, element: etree.Element) -> None:
         if element.text and not isinstance(element.text, AtomicString):
@@ -110,7 +158,7 @@ class FirstMentions(Treeprocessor):
         """The text before the first link, and the links (each with the text after it as tail)."""
         seen, ends = self.visible(text)
         cuts = []
-        for match in self.matcher.pattern.finditer(seen):
+        for match in self.pattern.finditer(seen):
             slug = self.matcher.topic(match.group(0))
             if slug in self.wanted:
                 self.wanted.discard(slug)
