@@ -11,6 +11,7 @@ everywhere: part of the value, never the end of the block.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,17 +35,24 @@ def markdown_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
+_META = MetaPreprocessor(Markdown())
+
+
+@functools.lru_cache(maxsize=64)
 def read_front_matter(text: str) -> FrontMatter:
+    """The front matter of one file's text (the model, the reader's line numbers and lint
+    ask for the same text several times, so the last few are kept)."""
     lines = markdown_lines(text)
-    md = Markdown()
-    remaining = MetaPreprocessor(md).run(list(lines))
+    md = _META.md
+    md.Meta = {}
+    remaining = _META.run(list(lines))
     consumed = len(lines) - len(remaining)
     numbers: dict[str, int] = {}
     for number, line in enumerate(lines[:consumed], 1):
         match = META_RE.match(line)
         if match:
             numbers.setdefault(match.group("key").lower().strip(), number)
-    return FrontMatter(getattr(md, "Meta", {}), numbers, consumed + 1)
+    return FrontMatter(md.Meta, numbers, consumed + 1)
 
 
 def metadata_line(source_path: str, key: str) -> int:

@@ -54,7 +54,6 @@ class TermMatcher:
                 if key and key not in skipped:
                     self.topic_of.setdefault(key, slug)
         self.pattern = self.compile(list(self.topic_of))
-        self.patterns: dict[frozenset[str], re.Pattern] = {}
         # Which topics a text mentions at all, found token by token (a dictionary look-up per
         # run of tokens) rather than by the pattern, whose many alternatives are slow to try
         # at every position. Never fewer topics than the pattern finds.
@@ -90,12 +89,6 @@ class TermMatcher:
             rf"(?<![\w'\u2019-])(?:{alternatives})(?![\w-])(?!['\u2019](?!s\b)\w)", re.I,
         ) if terms else None
 
-    def pattern_for(self, topics: frozenset[str]) -> re.Pattern:
-        """The pattern of just these topics' terms (a page mentions a few of them)."""
-        if topics not in self.patterns:
-            self.patterns[topics] = self.compile([t for t, slug in self.topic_of.items() if slug in topics])
-        return self.patterns[topics]
-
     def topic(self, text: str) -> str | None:
         return self.topic_of.get(normalise(text))
 
@@ -125,7 +118,6 @@ class FirstMentions(Treeprocessor):
         texts = "\x00".join(self.visible(text)[0] for text in self.texts(root))
         self.wanted = self.matcher.mentioned(texts) - set(split_list(meta.get("topics", [])))
         if self.wanted:
-            self.pattern = self.matcher.pattern_for(frozenset(self.wanted))
             self.walk(root)
 
     def texts(self, element: etree.Element):
@@ -157,8 +149,10 @@ class FirstMentions(Treeprocessor):
     def link(self, text: str) -> tuple[str, list[etree.Element]]:
         """The text before the first link, and the links (each with the text after it as tail)."""
         seen, ends = self.visible(text)
+        if not self.matcher.mentioned(seen) & self.wanted:
+            return text, []  # the pattern decides, but only where a wanted topic may be
         cuts = []
-        for match in self.pattern.finditer(seen):
+        for match in self.matcher.pattern.finditer(seen):
             slug = self.matcher.topic(match.group(0))
             if slug in self.wanted:
                 self.wanted.discard(slug)
