@@ -7,6 +7,7 @@ without building a site.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +39,12 @@ class FaqEntry(Content):
 
     def _expand_settings(self, key: str) -> str:
         # Fixed by ARCHITECTURE.md rather than a setting. Drafts are only
-        # written in preview, where they live at their final URL.
-        return ENTRY_URLS[key].format(**self.url_format)
+        # written in preview, where they live at their final URL. Kept once made:
+        # templates ask for an entry's URL on every page that lists it.
+        expanded = self.__dict__.setdefault("_expanded_urls", {})
+        if key not in expanded:
+            expanded[key] = ENTRY_URLS[key].format(**self.url_format)
+        return expanded[key]
 
 
 @dataclass
@@ -91,7 +96,7 @@ def related_questions(entry: FaqEntry, entries: Iterable[FaqEntry], limit: int =
         shared = [position for position, slug in enumerate(entry.topics) if slug in other.topics]
         if other is not entry and shared:
             scored.append(((-len(shared), shared[0], *entry_key(other)), other))
-    return [other for _, other in sorted(scored, key=lambda pair: pair[0])[:limit]]
+    return [other for _, other in heapq.nsmallest(limit, scored, key=lambda pair: pair[0])]
 
 
 def topic_ranks(chapters: Iterable) -> dict[str, int]:

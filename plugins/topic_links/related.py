@@ -24,8 +24,9 @@ work per page stays small however large the guide grows.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from guide_core import kinds
 
@@ -42,6 +43,10 @@ class ReadingItem:
     kind: str  # "chapter" or "question"
     topics: tuple[str, ...] = ()
     rank: int = 0  # chapters in guide order, then questions in FAQ order
+    topic_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "topic_set", frozenset(self.topics))
 
     @property
     def kind_label(self) -> str:
@@ -58,8 +63,8 @@ def linked(a: str, b: str, links: Links) -> bool:
 def score(subject: ReadingItem, candidate: ReadingItem, links: Links,
           topic_sizes: dict[str, int]) -> tuple:
     """Sort key, best first: (-shared topics, -linked, -specificity, rank)."""
-    shared = sorted(set(subject.topics) & set(candidate.topics))
-    specificity = sum(1 / max(topic_sizes.get(slug, 1), 1) for slug in shared)
+    shared = subject.topic_set & candidate.topic_set
+    specificity = sum(1 / max(topic_sizes.get(slug, 1), 1) for slug in sorted(shared)) if shared else 0
     return (-len(shared), -int(linked(subject.slug, candidate.slug, links)),
             -round(specificity, 6), candidate.rank, candidate.slug)
 
@@ -86,16 +91,19 @@ def related_reading(
     from_editor = len(chosen)
     taken = {item.slug for item in chosen}
 
-    def key(item: ReadingItem) -> tuple:
-        return score(subject, item, links, topic_sizes)
+    sharing = [c for c in pool.values() if c.slug not in taken and not own.isdisjoint(c.topic_set)]
+    keys = {c.slug: score(subject, c, links, topic_sizes) for c in sharing}  # each scored once
 
-    sharing = sorted((c for c in pool.values() if c.slug not in taken and own & set(c.topics)), key=key)
-    chosen += sharing[: maximum - len(chosen)]
+    def key(item: ReadingItem) -> tuple:
+        return keys[item.slug]
+
+    # The best few, not the whole pool sorted (a topic may hold hundreds of pages).
+    chosen += heapq.nsmallest(maximum - len(chosen), sharing, key=key)
     for kind in READABLE:
         if any(item.kind == kind for item in chosen):
             continue
         taken = {item.slug for item in chosen}
-        best = next((c for c in sharing if c.kind == kind and c.slug not in taken), None)
+        best = min((c for c in sharing if c.kind == kind and c.slug not in taken), key=key, default=None)
         replaceable = [
             item for item in chosen[from_editor:]
             if sum(other.kind == item.kind for other in chosen) > 1
@@ -147,8 +155,9 @@ class Shortlist:
         for slug in [*editor, *sorted(self.linked.get(subject.slug, set()))]:
             if slug in self.by_slug:
                 found[slug] = self.by_slug[slug]
+        own = subject.topic_set
         sharing = sum(1 for slug, item in found.items()
-                      if slug != subject.slug and set(item.topics) & set(subject.topics))
+                      if slug != subject.slug and not own.isdisjoint(item.topic_set))
         if sharing >= minimum:
             return list(found.values())  # enough share a topic: nothing else can be picked
         nearby = set().union(*(self.related_topics.get(slug, set()) for slug in subject.topics))
