@@ -10,7 +10,7 @@ import markdown
 from content_model.facts import PageFactsExtension
 from content_model.guide import contents
 from tip_cards.extension import TipCardsExtension
-from topic_links.wikilinks import WikiLinkExtension
+from topic_links.wikilinks import Target, WikiLinkExtension
 
 from conftest import ROOT, run_build
 
@@ -37,9 +37,13 @@ More words &amp; a [[building-trust]] link.
 """
 
 
+TRUST = Target("building-trust", "Building trust", "/guide/building-trust/", "ok")
+
+
 def convert(text: str) -> markdown.Markdown:
     md = markdown.Markdown(extensions=[
-        "meta", "extra", "smarty", "toc", TipCardsExtension(page_url="/guide/{slug}/"), WikiLinkExtension(),
+        "meta", "extra", "smarty", "toc", TipCardsExtension(page_url="/guide/{slug}/"),
+        WikiLinkExtension({"building-trust": TRUST}),
         PageFactsExtension(),
     ])
     md.html = md.convert(text)
@@ -66,12 +70,12 @@ def test_sections_leave_cards_out_and_word_count_counts_what_a_reader_reads():
         ("", ""), ("first-part", "First part"), ("second-part", "Second part")]
     assert md.sections[0][2] == "Intro with a link and emphasis."
     assert md.sections[1][2] == "Words here."
-    # A wiki link without text shows its target's title, filled in once every file is read.
-    assert md.sections[2][2] == "More words & a \ue002building-trust\ue003 link. A note. \u21a9"
+    # A wiki link without text shows its target's title (resolved in the tree).
+    assert md.sections[2][2] == "More words & a Building trust link. A note. \u21a9"
     assert "ten-minute" not in " ".join(text for _, _, text in md.sections)
     # Every word on the page, the card's and the footnote's too (its label "Try this together",
     # "#", "Link to this tip" and the footnote's back-link included, as a reader sees them).
-    assert md.word_count == 38
+    assert md.word_count == 39
 
 
 def test_the_contents_are_the_toc_extensions_sections_but_card_titles():
