@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from markupsafe import Markup
+from guide_core.tree import page_text
 from pelican.contents import Content
 from pelican.generators import Generator
 
@@ -43,8 +43,9 @@ class Topic(Content):
 
     @property
     def description(self) -> str:
-        """The first sentence of the topic's text, as plain text."""
-        text = " ".join(Markup(self.content).striptags().split())
+        """The first sentence of the topic's text, as plain text (from its Markdown tree's
+        records; templates escape it)."""
+        text = page_text(self)
         match = FIRST_SENTENCE.match(text)
         return match.group(1) if match else text
 
