@@ -14,11 +14,11 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
 
 from markdown import Markdown, util
+from selectolax.lexbor import LexborHTMLParser
 
 STASHED = re.compile(re.escape(util.STX) + r"wzxhzdk:(\d+)" + re.escape(util.ETX))
 ENTITY = re.compile(r"&#?\w+;")
 OTHER_PLACEHOLDER = re.compile(re.escape(util.STX) + "[^" + re.escape(util.ETX) + "]*" + re.escape(util.ETX))
-TAG = re.compile(r"<[^>]*>")
 # Elements whose text a reader does not read as prose.
 BLOCKS = frozenset({
     "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption",
@@ -27,13 +27,18 @@ BLOCKS = frozenset({
 })
 
 
+def words_of_html(raw: str) -> str:
+    """The words of a raw HTML block an editor wrote (parsed as a browser would, by Lexbor)."""
+    return " ".join(LexborHTMLParser(raw, is_fragment=True).text(separator=" ").split())
+
+
 def shown(md: Markdown, text: str) -> str:
     """``text`` of a tree node with its placeholders as the reader sees them."""
     text = text.replace(util.AMP_SUBSTITUTE, "&")
     if util.STX in text:
         def restore(match: re.Match) -> str:
             raw = str(md.htmlStash.rawHtmlBlocks[int(match.group(1))])
-            return html.unescape(raw) if ENTITY.fullmatch(raw) else f" {html.unescape(TAG.sub(' ', raw))} "
+            return html.unescape(raw) if ENTITY.fullmatch(raw) else f" {words_of_html(raw)} "
         text = STASHED.sub(restore, text)
         if util.STX in text and "footnote" in md.postprocessors:
             text = md.postprocessors["footnote"].run(text)  # its back-link arrow and no-break space
