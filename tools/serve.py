@@ -43,6 +43,7 @@ import json
 import logging
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -331,6 +332,47 @@ def neighbourhood(files: list[str], index: dict) -> set[str]:
     return wanted
 
 
+def surroundings(files: list[str], index: dict) -> set[str]:
+    """On a large site, the only chapters and questions a quick pass reads at all.
+
+    Besides the neighbourhood: what the edited pages show of other files by
+    name (wiki links, Related), the chapters before and after them in guide
+    order, and the first chapter of each part (parts are numbered in the
+    order of their first chapter).
+    """
+    by_slug = {record["slug"]: path for path, record in index.items()}
+    wanted = neighbourhood(files, index)
+    chapters = sorted((r["order"], p, r["part"]) for p, r in index.items() if r["order"] is not None)
+    first_of_part: dict[str, str] = {}
+    for _, path, part in chapters:
+        first_of_part.setdefault(part, path)
+    wanted |= set(first_of_part.values())
+    for path in files:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        # Only to choose what to read: the build itself parses the links and the metadata.
+        named = set(WIKI.findall(text))
+        related = RELATED.search(text)
+        if related:
+            named |= set(re.split(r"[,\s]+", related[1]))
+        wanted |= {by_slug[slug] for slug in named if slug in by_slug}
+        order = ORDER.search(text)
+        if order:
+            number = int(order[1])
+            before = [p for o, p, _ in chapters if o < number and p != path]
+            after = [p for o, p, _ in chapters if o > number and p != path]
+            wanted |= set(before[-1:] + after[:1])
+    return wanted
+
+
+WIKI = re.compile(r"\[\[\s*([^\]|#\s]+)")
+RELATED = re.compile(r"^Related:[ \t]*(.*)$", re.M | re.I)
+ORDER = re.compile(r"^Order:[ \t]*(\d+)", re.M | re.I)
+# Above this many chapters and questions a quick pass reads only their surroundings: the
+# whole-site work of the plugins (related reading for every page) would take longer
+# than the preview may (issue 18: 5 s at 1,000 chapters).
+WHOLE_SITE_UP_TO = 300
+
+
 # What the quick pass gives the files it does not read in full: their metadata is
 # the cached one, their text this, so no plugin spends time on it.
 STUB = "<p>(Not rebuilt by the quick preview.)</p>"
@@ -349,14 +391,17 @@ def quick_build(request: dict, content: Path, output: Path, cache: Path) -> int:
     """Build only the edited files' pages against their neighbourhood; put them in the served output."""
     import build
     from pelican.cache import FileDataCacher
+    from pelican.generators import Generator
     from pelican.readers import Readers
     from pelican.writers import Writer
 
     started = time.perf_counter()
     index = json.loads((cache / INDEX).read_text())
     files = request["files"]
-    keep = neighbourhood(files, index)
     narrowed = tuple(str((content / folder).resolve()) + os.sep for folder in NARROWED)
+    readable = sum(1 for path in index if path.startswith(narrowed))
+    whole_site = readable <= WHOLE_SITE_UP_TO
+    keep = neighbourhood(files, index) if whole_site else surroundings(files, index)
     selected = {os.path.normpath(index[path]["save_as"]) for path in files if index[path]["save_as"]}
 
     original_cached = Readers.get_cached_data
@@ -375,7 +420,22 @@ def quick_build(request: dict, content: Path, output: Path, cache: Path) -> int:
             return None
         return original_write(self, name, *args, **kwargs)
 
-    Readers.get_cached_data = get_cached_data
+    original_get_files = Generator.get_files
+
+    def get_files(self, paths, exclude=None, extensions=None):
+        found = original_get_files(self, paths, exclude, extensions)
+        base = os.path.abspath(self.path)
+
+        def wanted(name: str) -> bool:
+            full = os.path.abspath(os.path.join(base, name))
+            return not full.startswith(narrowed) or full in keep
+
+        return {name for name in found if wanted(name)}
+
+    if whole_site:
+        Readers.get_cached_data = get_cached_data
+    else:
+        Generator.get_files = get_files
     Writer.write_file = write_file
     cache_every_reader()
     # The full build right after saves the cache; the quick pass only reads it.
@@ -435,7 +495,7 @@ def quick_build(request: dict, content: Path, output: Path, cache: Path) -> int:
     status = 1 if own or crashed else 0
     write_json(Path(request["result"]), {
         "status": status, "elapsed": time.perf_counter() - started, "replaced": replaced,
-        "problems": len(own),
+        "problems": len(own), "whole_site": whole_site, "read": len(keep),
     })
     return status
 
@@ -641,6 +701,16 @@ class Preview:
             self.needs_full = False
             self.launch("full", [])
 
+    def close(self) -> None:
+        """Stop the build under way, then the worker."""
+        running = self.running
+        if running and running["pid"]:
+            try:
+                os.kill(running["pid"], signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        self.worker.stop()
+
     def restore(self) -> list[str]:
         """Put back the last good build's pages that quick passes replaced."""
         backups = self.cache / "backup"
@@ -689,6 +759,9 @@ def serve(args: argparse.Namespace) -> int:
         def examine(self):
             return None, None
 
+    # Stopped with SIGTERM (a test, a process manager) as with Ctrl+C: the build under way,
+    # the worker and the cache folder go too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     cache = Path(tempfile.mkdtemp(prefix="closer-preview-"))
     args.output.mkdir(parents=True, exist_ok=True)
     loop = IOLoop.current()
@@ -710,7 +783,7 @@ def serve(args: argparse.Namespace) -> int:
                      open_url_delay=None, default_filename="index.html")
     finally:
         stop.set()
-        preview.worker.stop()
+        preview.close()
         shutil.rmtree(cache, ignore_errors=True)
     return 0
 
