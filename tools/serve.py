@@ -133,6 +133,38 @@ def warm_up(content: Path, cache: Path) -> None:
                     importlib.import_module(name)
                 except Exception:  # noqa: BLE001  (a module that only imports inside a build)
                     pass
+    compute_constants()
+
+
+def compute_constants() -> None:
+    """Compute once, in the worker, the plugins' cached constants (zero-argument cached functions).
+
+    The public suffix list, the guard's rules, the hyphenation dictionary:
+    each build would compute them again on first use. Such a function must be
+    a constant of the code (an edit to plugins/ restarts the worker), never a
+    value that depends on the settings or the content.
+    """
+    import inspect
+
+    plugins = str(ROOT / "plugins") + os.sep
+    for module in list(sys.modules.values()):
+        if not str(getattr(module, "__file__", "") or "").startswith(plugins):
+            continue
+        for value in list(vars(module).values()):
+            if not (callable(value) and hasattr(value, "cache_info") and hasattr(value, "__wrapped__")):
+                continue
+            if getattr(value, "__module__", None) != module.__name__:
+                continue
+            try:
+                parameters = inspect.signature(value).parameters.values()
+            except (TypeError, ValueError):
+                continue
+            if all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                   for p in parameters):
+                try:
+                    value()
+                except Exception:  # noqa: BLE001  (then the build computes it, and says why)
+                    value.cache_clear()
 
 
 def guard_reader_cache() -> None:
@@ -309,7 +341,9 @@ def full_build(request: dict, content: Path, output: Path, cache: Path) -> int:
     signals.finalized.connect(save_unnamed, weak=False)
     started = time.perf_counter()
     status = build.build(SETTINGS, content, output, drafts=True, extra=cache_settings(cache))
-    result = {"status": status, "elapsed": time.perf_counter() - started}
+    # CPU: this child's own (a forked child starts from zero), which load on the machine
+    # does not inflate as it does the elapsed time.
+    result = {"status": status, "elapsed": time.perf_counter() - started, "cpu": time.process_time()}
     if status == 0 and "records" in seen:
         write_json(cache / INDEX, seen["records"])
     if not (cache / "modules.json").exists():
@@ -450,7 +484,10 @@ def quick_build(request: dict, content: Path, output: Path, cache: Path) -> int:
     root.addHandler(buffer)
 
     scratch = cache / "quick"
-    shutil.rmtree(scratch, ignore_errors=True)
+    # Kept between quick passes (emptying it costs more than the pass writes); only the
+    # pages this pass may write are removed, so none is left from an earlier one.
+    for name in selected:
+        (scratch / name).unlink(missing_ok=True)
     crashed = False
     try:
         build.run_pelican(SETTINGS, content, scratch, True, cache_settings(cache))
@@ -494,7 +531,8 @@ def quick_build(request: dict, content: Path, output: Path, cache: Path) -> int:
             replaced.append(name)
     status = 1 if own or crashed else 0
     write_json(Path(request["result"]), {
-        "status": status, "elapsed": time.perf_counter() - started, "replaced": replaced,
+        "status": status, "elapsed": time.perf_counter() - started, "cpu": time.process_time(),
+        "replaced": replaced,
         "problems": len(own), "whole_site": whole_site, "read": len(keep),
     })
     return status
@@ -666,7 +704,8 @@ class Preview:
             if result.get("status") == 0 and result.get("replaced"):
                 self.reload()
                 names = ", ".join("/" + n.removesuffix("index.html") for n in result["replaced"])
-                print(f"showing {names} after {elapsed:.2f} s; rebuilding the rest", flush=True)
+                print(f"showing {names} after {elapsed:.2f} s ({result.get('cpu', 0):.2f} s CPU); "
+                      "rebuilding the rest", flush=True)
             elif result.get("status") == 0:
                 print("no page to show first; rebuilding the site", flush=True)
             else:
@@ -681,7 +720,7 @@ class Preview:
                 shutil.rmtree(self.cache / "backup", ignore_errors=True)
                 self.reload()
                 if not first:
-                    print(f"rebuilt in {elapsed:.2f} s", flush=True)
+                    print(f"rebuilt in {elapsed:.2f} s ({result.get('cpu', 0):.2f} s CPU)", flush=True)
                 if first:
                     # Import what the build used, so the next builds start warm.
                     self.worker.send({"mode": "warm"})
