@@ -16,16 +16,19 @@ How a save reaches the browser (docs/architecture.md, "Live preview"):
   whose read logged a warning or an error is never kept in the cache, so it
   is read, and its problem reported, again in every build until it is fixed.
 - The edited page first. When only chapters, FAQ entries, pages or topics
-  that the last good build knew changed, a quick pass builds the site with
-  those files and their neighbourhood as the last good build recorded it
-  (pages, topics, the chapters and questions they link to, that link to
-  them, that come before and after them, and the first chapter of each
-  part), writes only the edited pages, and puts them into the served folder
-  one file at a time (``os.replace``) before the browser reloads. Problems
-  located in an edited file stop the quick pass: they are printed as
-  ``path:line: error: ...`` and nothing is replaced. Problems elsewhere are
-  left to the full build, because a partial site has some by construction
-  (a topic no chapter of the subset uses).
+  that the last good build knew changed, a quick pass builds the site and
+  writes only the edited files' pages, then puts them into the served folder
+  one file at a time (``os.replace``) and the browser reloads. Every other
+  file keeps its cached metadata, and its text is read only where the edited
+  page shows something of it (the pages linking to it, its related reading,
+  as the last good build recorded them); the rest get a one-line stub, so no
+  plugin spends time on them. Above WHOLE_SITE_UP_TO chapters and questions,
+  the plugins' whole-site work (related reading for every page) would still
+  take too long, so only those files, the ones the edited files name (wiki
+  links, Related), their neighbours in guide order and the first chapter of
+  each part are read at all. Problems located in an edited file stop the
+  quick pass: they are printed as ``path:line: error: ...`` and nothing is
+  replaced. Problems elsewhere are left to the full build.
 - Then the whole site. The full build (tools/build.py: a temporary folder,
   swapped in only when nothing was logged) runs right after, and again when a
   save arrives during it (the running one is stopped). If it fails, the
@@ -34,6 +37,15 @@ How a save reaches the browser (docs/architecture.md, "Live preview"):
 
 Only the last good build is ever served; a first build that fails leaves an
 empty folder served until a build succeeds.
+
+Also warm: Jinja's compiled templates (a bytecode cache beside the reader
+cache) and the plugins' cached constants (zero-argument ``functools.cache``
+functions, computed once in the worker: such a function must not depend on
+the settings or the content). Limits: a new, deleted or renamed file, a data
+file or a theme change gets the full build only; above WHOLE_SITE_UP_TO the
+quick page's related reading is ranked among the files read, so it can
+differ from the full build's until that one lands (on the replicated
+1,000-chapter guide it came out identical).
 """
 
 from __future__ import annotations
@@ -291,14 +303,8 @@ def record_index(cache: Path, content: Path):
                             objects[id(item)] = item
         records = {}
         for item in objects.values():
-            near = set()
-            for name in ("previous_chapter", "next_chapter"):
-                other = getattr(item, name, None)
-                if getattr(other, "slug", None):
-                    near.add(other.slug)
-            for name in ("related_reading", "backlinks"):
-                near |= {r.slug for r in getattr(item, name, None) or [] if getattr(r, "slug", None)}
-            near |= {str(s) for s in getattr(item, "related", None) or []}
+            near = {str(slug) for slug in getattr(item, "related", None) or []}
+            near |= referenced(item)
             order = getattr(item, "order", None)
             path = os.path.abspath(item.source_path)
             if path in records and records[path]["save_as"]:
@@ -316,6 +322,22 @@ def record_index(cache: Path, content: Path):
     signals.all_generators_finalized.connect(keep_generators, weak=False)
     signals.finalized.connect(collect, weak=False)
     return seen
+
+
+def referenced(item) -> set[str]:
+    """The slugs of the content a page holds: its pager, related reading, backlinks, a topic's
+    chapters and questions, tip cards (by their chapter). Whatever the plugins attach."""
+    slugs = set()
+    for value in vars(item).values():
+        for element in value if isinstance(value, (list, tuple)) else [value]:
+            if element is item:
+                continue
+            slug = getattr(element, "slug", None)
+            if not isinstance(slug, str):
+                slug = getattr(getattr(element, "chapter", None), "slug", None)
+            if isinstance(slug, str) and slug != item.slug:
+                slugs.add(slug)
+    return slugs
 
 
 def write_json(path: Path, data) -> None:
@@ -484,10 +506,11 @@ def quick_build(request: dict, content: Path, output: Path, cache: Path) -> int:
     root.addHandler(buffer)
 
     scratch = cache / "quick"
-    # Kept between quick passes (emptying it costs more than the pass writes); only the
-    # pages this pass may write are removed, so none is left from an earlier one.
-    for name in selected:
-        (scratch / name).unlink(missing_ok=True)
+    # Every pass starts from an empty folder: plugins look at what is already in the
+    # output (redirects refuses an old address a page is written at). The worker removes
+    # the old one after the pass, while nobody waits.
+    if scratch.exists():
+        scratch.rename(cache / f"quick.old-{os.getpid()}")
     crashed = False
     try:
         build.run_pelican(SETTINGS, content, scratch, True, cache_settings(cache))
@@ -570,6 +593,8 @@ def worker(content: Path, output: Path, cache: Path) -> int:
         print(json.dumps({"pid": pid}), flush=True)
         _, code = os.waitpid(pid, 0)
         print(json.dumps({"done": pid, "code": code}), flush=True)
+        for old in cache.glob("quick.old-*"):
+            shutil.rmtree(old, ignore_errors=True)
     return 0
 
 
