@@ -129,6 +129,24 @@ def test_an_edit_is_shown_first_then_the_whole_site_is_rebuilt(preview):
     running.wait_page("/", "First small steps")
 
 
+@pytest.mark.parametrize(("source", "path", "old", "new"), [
+    ("articles/second.md", "/guide/second-steps/", "A second chapter.", "A second chapter, edited."),
+    ("faq/what-is.md", "/faq/what-is/", "An answer.", "An answer, edited."),
+    ("topics/trust.md", "/topics/trust/", "Trust is feeling safe", "Trust is still feeling safe"),
+])
+def test_the_page_shown_first_is_the_page_the_full_build_writes(preview, source, path, old, new):
+    """The quick pass stubs or skips other files: what it shows must still be the final page."""
+    running, content = preview
+    running.wait_page(path, old)
+    since = len(running.lines)
+    edit(content / source, old, new)
+    shown = running.wait_line(r"^showing " + re.escape(path) + r" after", since)
+    first = fetch(running.url(path))
+    running.wait_line(r"^rebuilt in [\d.]+ s", shown)
+    assert new in first
+    assert first == fetch(running.url(path))
+
+
 def test_a_broken_file_is_reported_and_the_last_good_page_stays(preview):
     running, content = preview
     chapter = content / "articles" / "first.md"
