@@ -131,10 +131,13 @@ def warm_up(content: Path, cache: Path) -> None:
     from pelican.plugins._utils import load_plugins
     from pelican.settings import read_settings
 
-    settings = read_settings(str(SETTINGS), override={"PATH": str(content.resolve())})
-    # Pelican keeps loaded plugins in sys.modules and reuses them; register() runs in
-    # each child, so no signal is connected here.
-    load_plugins(settings)
+    try:
+        settings = read_settings(str(SETTINGS), override={"PATH": str(content.resolve())})
+        # Pelican keeps loaded plugins in sys.modules and reuses them; register() runs in
+        # each child, so no signal is connected here.
+        load_plugins(settings)
+    except Exception:  # noqa: BLE001  (broken settings or plugin: the build reports it, path and all)
+        return
     used = cache / "modules.json"
     if used.exists():
         import importlib
@@ -566,6 +569,10 @@ def worker(content: Path, output: Path, cache: Path) -> int:
     # As tools/build.py's main(): the tools, and the settings' folder for their imports.
     sys.path[:0] = [str(ROOT / "tools"), str(ROOT)]
     os.chdir(ROOT)
+    # The protocol gets its own copy of stdout; whatever Pelican, a plugin or a build
+    # prints goes to stderr, the editor's terminal.
+    protocol = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     warm_up(content, cache)
     for line in sys.stdin:
         request = json.loads(line)
@@ -576,8 +583,7 @@ def worker(content: Path, output: Path, cache: Path) -> int:
         if pid == 0:
             status = 3
             try:
-                # The child's stdout is the protocol pipe; what Pelican prints goes to stderr.
-                os.dup2(2, 1)
+                protocol.close()
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 guard_reader_cache()
                 cache_with_settings()
@@ -590,9 +596,9 @@ def worker(content: Path, output: Path, cache: Path) -> int:
             finally:
                 sys.stderr.flush()
                 os._exit(status)
-        print(json.dumps({"pid": pid}), flush=True)
+        print(json.dumps({"pid": pid}), file=protocol, flush=True)
         _, code = os.waitpid(pid, 0)
-        print(json.dumps({"done": pid, "code": code}), flush=True)
+        print(json.dumps({"done": pid, "code": code}), file=protocol, flush=True)
         for old in cache.glob("quick.old-*"):
             shutil.rmtree(old, ignore_errors=True)
     return 0
@@ -688,7 +694,15 @@ class Preview:
         result = self.cache / f"result-{self.builds}.json"
         self.running = {"mode": mode, "pid": None, "result": result, "started": time.perf_counter(),
                         "files": files, "stopped": False}
-        self.worker.send({"mode": mode, "files": files, "result": str(result)})
+        request = {"mode": mode, "files": files, "result": str(result)}
+        try:
+            if self.worker.process.poll() is not None:
+                raise BrokenPipeError
+            self.worker.send(request)
+        except (BrokenPipeError, OSError):
+            # The worker died (it never should; its traceback is above): a new one.
+            self.worker = Worker(self.content, self.output, self.cache, self.events)
+            self.worker.send(request)
 
     # -- events ------------------------------------------------------------------------
 
@@ -748,7 +762,10 @@ class Preview:
                     print(f"rebuilt in {elapsed:.2f} s ({result.get('cpu', 0):.2f} s CPU)", flush=True)
                 if first:
                     # Import what the build used, so the next builds start warm.
-                    self.worker.send({"mode": "warm"})
+                    try:
+                        self.worker.send({"mode": "warm"})
+                    except OSError:
+                        pass  # a dead worker is replaced at the next build
             else:
                 restored = self.restore()
                 if first:
