@@ -612,6 +612,7 @@ def worker(content: Path, output: Path, cache: Path) -> int:
 class Worker:
     def __init__(self, content: Path, output: Path, cache: Path, events: queue.Queue) -> None:
         self.events = events
+        self.warmed = False  # has it imported what a build uses (after its first good build)?
         self.process = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--worker", "--content", str(content),
              "--output", str(output), "--cache", str(cache)],
@@ -760,8 +761,9 @@ class Preview:
                 self.reload()
                 if not first:
                     print(f"rebuilt in {elapsed:.2f} s ({result.get('cpu', 0):.2f} s CPU)", flush=True)
-                if first:
+                if not self.worker.warmed:
                     # Import what the build used, so the next builds start warm.
+                    self.worker.warmed = True
                     try:
                         self.worker.send({"mode": "warm"})
                     except OSError:
@@ -825,6 +827,23 @@ def watch(paths: list[Path], preview: Preview, stop: threading.Event) -> None:
         preview.changed({Path(path).resolve() for _, path in changes})
 
 
+CACHE_PREFIX = "closer-preview-"
+
+
+def remove_stale_caches() -> None:
+    """Remove the cache folders of previews that were killed (closer-preview-<pid>-*)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{CACHE_PREFIX}*-*"):
+        pid = folder.name[len(CACHE_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # another user's preview
+
+
 def serve(args: argparse.Namespace) -> int:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
@@ -843,7 +862,8 @@ def serve(args: argparse.Namespace) -> int:
     # Stopped with SIGTERM (a test, a process manager) as with Ctrl+C: the build under way,
     # the worker and the cache folder go too.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    cache = Path(tempfile.mkdtemp(prefix="closer-preview-"))
+    remove_stale_caches()
+    cache = Path(tempfile.mkdtemp(prefix=f"{CACHE_PREFIX}{os.getpid()}-"))
     args.output.mkdir(parents=True, exist_ok=True)
     loop = IOLoop.current()
 
