@@ -45,7 +45,8 @@ the settings or the content). Limits: a new, deleted or renamed file, a data
 file or a theme change gets the full build only; above WHOLE_SITE_UP_TO the
 quick page's related reading is ranked among the files read, so it can
 differ from the full build's until that one lands (on the replicated
-1,000-chapter guide it came out identical).
+1,000-chapter guide it came out identical). CLOSER_PREVIEW_DEBUG=1 prints the
+problems a quick pass left to the full build.
 """
 
 from __future__ import annotations
@@ -286,7 +287,7 @@ def cache_with_settings() -> None:
     FileDataCacher.save_cache = save_cache
 
 
-def record_index(cache: Path, content: Path):
+def record_index() -> dict:
     """Remember, for each content file, its pages and neighbourhood (written after a good build)."""
     from pelican import signals
     from pelican.contents import Content
@@ -352,7 +353,7 @@ def write_json(path: Path, data) -> None:
 def full_build(request: dict, content: Path, output: Path, cache: Path) -> int:
     import build
 
-    seen = record_index(cache, content)
+    seen = record_index()
     unnamed = cache_every_reader()
     from pelican import signals
 
@@ -566,8 +567,9 @@ def quick_build(request: dict, content: Path, output: Path, cache: Path) -> int:
 
 def worker(content: Path, output: Path, cache: Path) -> int:
     """Read one request per line on stdin; fork a child for each; say its pid, then its end."""
-    # As tools/build.py's main(): the tools, and the settings' folder for their imports.
-    sys.path[:0] = [str(ROOT / "tools"), str(ROOT)]
+    # As tools/build.py's main() does for the settings' imports (tools/ is already first:
+    # this script's folder).
+    sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     # The protocol gets its own copy of stdout; whatever Pelican, a plugin or a build
     # prints goes to stderr, the editor's terminal.
