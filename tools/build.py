@@ -76,7 +76,8 @@ def configure_logging() -> ProblemCounter:
     return counter
 
 
-def run_pelican(settings_file: Path, content: Path, output: Path, drafts: bool) -> None:
+def run_pelican(settings_file: Path, content: Path, output: Path, drafts: bool,
+                extra: dict | None = None) -> None:
     from pelican import Pelican
     from pelican.log import console
     from pelican.settings import read_settings
@@ -85,7 +86,8 @@ def run_pelican(settings_file: Path, content: Path, output: Path, drafts: bool) 
     # our own line after it is the verdict, so that line must be the build's last.
     console.quiet = True
 
-    override = {"PATH": str(content.resolve()), "OUTPUT_PATH": str(output)}
+    # extra: settings the live preview adds (its reader cache), tools/serve.py.
+    override = {"PATH": str(content.resolve()), "OUTPUT_PATH": str(output), **(extra or {})}
     settings = read_settings(str(settings_file), override=override)
     if drafts:
         # The preview shows drafts where they will live once published, with a banner.
@@ -174,7 +176,8 @@ def remove_stale(output: Path) -> list[Path]:
     return removed
 
 
-def build(settings_file: Path, content: Path, output: Path, drafts: bool = False) -> int:
+def build(settings_file: Path, content: Path, output: Path, drafts: bool = False,
+          extra: dict | None = None) -> int:
     counter = configure_logging()
     log = logging.getLogger("build")
     if not content.is_dir():
@@ -188,7 +191,7 @@ def build(settings_file: Path, content: Path, output: Path, drafts: bool = False
     shutil.rmtree(fresh, ignore_errors=True)
     started = time.perf_counter()
     try:
-        run_pelican(settings_file, content, fresh, drafts)
+        run_pelican(settings_file, content, fresh, drafts, extra)
     except Exception:  # a crash in a plugin must still leave output/ intact
         log.exception("the build crashed")
     elapsed = time.perf_counter() - started
