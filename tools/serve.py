@@ -119,6 +119,9 @@ def cache_settings(cache: Path) -> dict:
         # A hash, not the mtime: a file copied in with its old mtime is still seen as new.
         "CHECK_MODIFIED_METHOD": "sha256",
         "GZIP_CACHE": False,
+        # Reading ahead on every core (content_model/prefetch.py) reads every file; with a
+        # warm reader cache a build reads only the changed ones, in its own process.
+        "READ_PROCESSES": 1 if any((cache / "pelican").glob("*")) else 0,
     }
 
 
@@ -567,9 +570,6 @@ def quick_build(request: dict, content: Path, output: Path, cache: Path) -> int:
 
 def worker(content: Path, output: Path, cache: Path) -> int:
     """Read one request per line on stdin; fork a child for each; say its pid, then its end."""
-    # As tools/build.py's main() does for the settings' imports (tools/ is already first:
-    # this script's folder).
-    sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     # The protocol gets its own copy of stdout; whatever Pelican, a plugin or a build
     # prints goes to stderr, the editor's terminal.
