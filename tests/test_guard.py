@@ -450,3 +450,78 @@ def test_only_a_same_site_refresh_in_the_head_passes_the_output_scan(meta, allow
     refused = [f for f in in_head.findings if "http-equiv" in f.rule]
     assert (not refused) is allowed, in_head.findings
     assert any("http-equiv" in f.rule for f in in_body.findings)
+
+
+# --- the output scan's shortcuts ---------------------------------------------------------------
+
+PAGE_PARTS = [
+    "<p>Plain words about trust.</p>", '<a href="/guide/x/">a chapter</a>', '<a href="https://amzn.to/3x">x</a>',
+    '<a href="https://example.org/a?utm_source=x">x</a>', '<a rel="sponsored" href="https://example.org/">x</a>',
+    '<a href="https://example.org/" rel="noopener noreferrer">x</a>', "<p>Sponsored</p>",
+    "<p>Spon<b>sored</b></p>", "<li>paid <em>partnership</em></li>", "<p>This is a spon\u00adsored post.</p>",
+    "<p>— Advertisement —</p>", "<section><h2>Ad</h2></section>", "<noscript><p>Advertisement</p></noscript>",
+    "<template><p>ad</p></template>", "<p>As an Amazon <span>Associate</span> I earn.</p>",
+    "<script>alert(1)</script>", '<script src="/assets/js/search.0123abcd.js"></script>',
+    '<script src="/images/x.js"></script>', '<script type="application/ld+json">{}</script>',
+    '<img src="https://evil.example/p.gif" alt="">', '<img src="/images/a.png" alt="">',
+    '<a href="javascript:alert(1)">x</a>', '<svg><a><set attributeName="href" to="javascript:x"/></a></svg>',
+    '<meta http-equiv="refresh" content="0; url=/x/">', '<div onclick="x()">x</div>',
+    '<p style="color:red">x</p>',
+    '<iframe src="https://evil.example/"></iframe>', '<link rel="stylesheet" href="https://cdn.example/x.css">',
+    '<div class="tip-card" data-kind="tip"><p>Try this.</p></div>', "<p>no ads</p><p>ads</p>",
+]
+
+
+def old_wording(text: str, rules) -> list[tuple[str, str]]:
+    """The wording rules as they ran before their cheap first tests: every phrase rule on the
+    flattened text, every line a label candidate."""
+    from ad_guard.output_scan import label_candidates
+
+    flat = " ".join(text.lower().split())
+    found = []
+    for rule in rules.wording:
+        if rule.pattern and any(phrase in flat for phrase in rule.phrases):
+            found += [(rule.rule, " ".join(m.group().split())) for m in rule.pattern.finditer(text)]
+        found += [(rule.rule, line) for line, label in label_candidates(text) if label in rule.labels]
+    return found
+
+
+def scanner(judge_once: bool = True):
+    from ad_guard.output_scan import PageScanner
+    from ad_guard.rules import load_rules
+
+    class EveryTime(PageScanner):
+        """Judges every element afresh (the memo of check_element bypassed)."""
+
+        def check_element(self, node, raw, result) -> None:
+            self.evaluate_element(node, raw, result)
+
+    kind = PageScanner if judge_once else EveryTime
+    return kind(load_rules(), "guide.example.org", frozenset({"search"}))
+
+
+WARM = scanner()  # kept across examples, so its caches hold what earlier pages had
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(parts=st.lists(st.sampled_from(PAGE_PARTS), min_size=1, max_size=8))
+def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_find(parts):
+    """Elements judged once per build, blocks found on the way, the wording rules' first tests:
+    none of them may change what a page's scan finds."""
+    from ad_guard.output_scan import BLOCK, reader_text, visible_text
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = ("<!doctype html><html><head><title>x</title></head><body><main>" + "\n".join(parts)
+            + "</main></body></html>")
+    warm, fresh = WARM.scan(page), scanner(judge_once=False).scan(page)
+    assert warm.findings == fresh.findings
+    assert (warm.needs_cleaning, warm.policy, warm.referrer) == (fresh.needs_cleaning, fresh.policy,
+                                                                 fresh.referrer)
+    by_selector = visible_text(LexborHTMLParser(page))
+    tree = LexborHTMLParser(page)
+    found_on_the_way = visible_text(tree, [n for n in tree.root.traverse() if n.tag in BLOCK])
+    assert found_on_the_way == by_selector
+    wording = [(f.rule, f.value) for f in fresh.findings if f.kind == "wording"]
+    assert sorted(wording) == sorted(old_wording(reader_text(by_selector), WARM.rules))
+    if any("Spon<b>sored" in part or "spon\u00ad" in part for part in parts):
+        assert any(f.kind == "wording" for f in fresh.findings)

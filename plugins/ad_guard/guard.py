@@ -16,8 +16,7 @@ import fnmatch
 import logging
 import os
 import re
-import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,7 +59,6 @@ class Guard:
     policy: str
     scripts: frozenset[str] = frozenset()  # our theme's script names (theme/static/js)
     pages: dict[str, str] = field(default_factory=dict)  # output file -> Markdown source
-    seconds: Counter = field(default_factory=Counter)  # CPU time per phase
 
 
 _guard: Guard | None = None
@@ -69,7 +67,6 @@ _guard: Guard | None = None
 def start(pelican) -> None:
     """Read and check the settings once, before anything is read or written."""
     global _guard
-    started = time.process_time()
     settings = pelican.settings
     allow, problems = read_allowlist(settings.get("AD_GUARD_ALLOW"))
     policy = settings.get(headers.SETTING)
@@ -87,7 +84,6 @@ def start(pelican) -> None:
         policy=settings.get(headers.SETTING) or "",
         scripts=theme_scripts(settings.get("THEME", "theme")),
     )
-    _guard.seconds["settings"] += time.process_time() - started
 
 
 def clean_content(instance: Content) -> None:
@@ -98,14 +94,12 @@ def clean_content(instance: Content) -> None:
     """
     if _guard is None:
         return
-    started = time.process_time()
     source = display_path(instance.source_path) if instance.source_path else str(instance)
     for holder in (instance.__dict__, instance.metadata):
         for key, value in list(holder.items()):
             cleaned = clean_value(value, source)
             if cleaned is not value:
                 holder[key] = cleaned
-    _guard.seconds["cleaning links"] += time.process_time() - started
 
 
 def clean_value(value, source: str):
@@ -124,21 +118,18 @@ def remember_page(path: str, context: dict) -> None:
     """Note which Markdown file each written page comes from."""
     if _guard is None:
         return
-    started = time.process_time()
     output = context.get("OUTPUT_PATH", "")
     for value in context.values():
         if isinstance(value, Content) and value.source_path and value.save_as \
                 and os.path.normpath(os.path.join(output, value.save_as)) == os.path.normpath(path):
             _guard.pages[os.path.normpath(path)] = display_path(value.source_path)
             break
-    _guard.seconds["page map"] += time.process_time() - started
 
 
 def check_site(pelican) -> None:
     """Check the sources and the whole output; log one error per problem; write _headers."""
     if _guard is None:
         return
-    started = time.process_time()
     settings = pelican.settings
     sources = read_sources(settings["PATH"], settings.get("IGNORE_FILES", []))
     # Comments are not rendered: a URL or phrase in one is not where a page got it.
@@ -158,10 +149,8 @@ def check_site(pelican) -> None:
     for problem in report.problems():
         logger.error("%s:%d: %s: %s", problem.path, problem.line, problem.rule, problem.value)
     headers.write_headers(settings["OUTPUT_PATH"], _guard.policy)
-    _guard.seconds["checks"] += time.process_time() - started
-    logger.info("ad_guard: checked %d Markdown files, %d pages and %d stylesheets; CPU time %.0f ms (%s)",
-                len(sources), len(pages), len(stylesheets), sum(_guard.seconds.values()) * 1000,
-                ", ".join(f"{phase} {seconds * 1000:.0f} ms" for phase, seconds in _guard.seconds.items()))
+    logger.info("ad_guard: checked %d Markdown files, %d pages and %d stylesheets",
+                len(sources), len(pages), len(stylesheets))
 
 
 def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -> None:

@@ -59,6 +59,13 @@ def public_suffixes() -> PublicSuffixList:
     return PublicSuffixList()
 
 
+@functools.lru_cache(maxsize=16384)
+def registrable_domain(host: str) -> str | None:
+    """The host's registrable domain (public suffix list): looked up once per host, since
+    most URLs of a build share a few hosts (the site's own above all)."""
+    return public_suffixes().privatesuffix(host)
+
+
 def base_for(site_host: str) -> str:
     return f"https://{site_host}/" if site_host else LOCAL_BASE
 
@@ -72,11 +79,14 @@ def parse(value: str, site_host: str = "") -> ParsedUrl | None:
         return None
     scheme = url.protocol[:-1].lower()
     host = url.hostname.rstrip(".").lower() if url.hostname else ""
-    domain = public_suffixes().privatesuffix(host) if host and not host.startswith("[") else None
-    names = {name.lower() for name in URLSearchParams(url.search).keys()}
-    # Servers also split on ";" (and on an encoded "="): more names can only match more rules.
-    names.update(unquote(item.split("=", 1)[0]).lower() for item in re.split(r"[&;]", url.search.lstrip("?"))
-                 if item)
+    domain = registrable_domain(host) if host and not host.startswith("[") else None
+    search = url.search
+    names: set[str] = set()
+    if search:
+        names.update(name.lower() for name in URLSearchParams(search).keys())
+        # Servers also split on ";" (and on an encoded "="): more names can only match more rules.
+        names.update(unquote(item.split("=", 1)[0]).lower() for item in re.split(r"[&;]", search.lstrip("?"))
+                     if item)
     return ParsedUrl(scheme, host, domain or host, unquote(url.pathname), tuple(sorted(names)))
 
 
