@@ -17,6 +17,7 @@ import logging
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,6 +60,7 @@ class Guard:
     policy: str
     scripts: frozenset[str] = frozenset()  # our theme's script names (theme/static/js)
     pages: dict[str, str] = field(default_factory=dict)  # output file -> Markdown source
+    link_tags: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # clean_links' memo
 
 
 _guard: Guard | None = None
@@ -104,7 +106,9 @@ def clean_content(instance: Content) -> None:
 
 def clean_value(value, source: str):
     if isinstance(value, str):
-        cleaning = clean_links(value, _guard.rules, _guard.site_host)
+        if "//" not in value:
+            return value  # no outbound link (clean_links' own first test, without its call)
+        cleaning = clean_links(value, _guard.rules, _guard.site_host, _guard.link_tags)
         for url, removed in cleaning.removed:
             logger.info("%s: removed tracking parameter(s) %s from %s", source, ", ".join(removed), url)
         return cleaning.html if cleaning.changed else value
@@ -119,10 +123,11 @@ def remember_page(path: str, context: dict) -> None:
     if _guard is None:
         return
     output = context.get("OUTPUT_PATH", "")
+    written = os.path.normpath(path)
     for value in context.values():
         if isinstance(value, Content) and value.source_path and value.save_as \
-                and os.path.normpath(os.path.join(output, value.save_as)) == os.path.normpath(path):
-            _guard.pages[os.path.normpath(path)] = display_path(value.source_path)
+                and os.path.normpath(os.path.join(output, value.save_as)) == written:
+            _guard.pages[written] = display_path(value.source_path)
             break
 
 
@@ -131,17 +136,18 @@ def check_site(pelican) -> None:
     if _guard is None:
         return
     settings = pelican.settings
-    sources = read_sources(settings["PATH"], settings.get("IGNORE_FILES", []))
+    # The sources are read only to place findings (most builds have none).
     # Comments are not rendered: a URL or phrase in one is not where a page got it.
     # Wording is placed in the text as the rules read it (reader_text keeps line breaks).
-    rendered = {path: reader_text(COMMENT.sub(blank, text)) for path, text in sources.items()}
+    rendered = Sources(lambda: {path: reader_text(COMMENT.sub(blank, text)) for path, text in
+                                read_sources(settings["PATH"], settings.get("IGNORE_FILES", [])).items()})
     report = Report(rendered, _guard.allow)
     output = Path(settings["OUTPUT_PATH"])
     pages = sorted(output.rglob("*.html"))
     scanner = PageScanner(_guard.rules, _guard.site_host, _guard.scripts)
     for page in pages:
         check_page(page, output, scanner, report)
-    theme_css = read_sources(Path(settings["THEME"]) / "static", [], (".css",))
+    theme_css = Sources(lambda: read_sources(Path(settings["THEME"]) / "static", [], (".css",)))
     stylesheets = sorted(output.rglob("*.css"))
     for stylesheet in stylesheets:
         css = stylesheet.read_text(encoding="utf-8", errors="replace")
@@ -149,8 +155,7 @@ def check_site(pelican) -> None:
     for problem in report.problems():
         logger.error("%s:%d: %s: %s", problem.path, problem.line, problem.rule, problem.value)
     headers.write_headers(settings["OUTPUT_PATH"], _guard.policy)
-    logger.info("ad_guard: checked %d Markdown files, %d pages and %d stylesheets",
-                len(sources), len(pages), len(stylesheets))
+    logger.info("ad_guard: checked %d pages and %d stylesheets", len(pages), len(stylesheets))
 
 
 def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -> None:
@@ -159,7 +164,7 @@ def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -
     if scan.needs_cleaning:
         # Something other than a content object (a template, another plugin)
         # wrote an outbound link: clean the written file itself.
-        cleaning = clean_links(html, _guard.rules, _guard.site_host)
+        cleaning = clean_links(html, _guard.rules, _guard.site_host, _guard.link_tags)
         for url, removed in cleaning.removed:
             logger.info("%s: removed tracking parameter(s) %s from %s",
                         output_name(page, output), ", ".join(removed), url)
@@ -204,6 +209,28 @@ def read_sources(root: str | Path, ignore: list[str], suffixes=MARKDOWN_EXTENSIO
     return found
 
 
+class Sources(Mapping[str, str]):
+    """Source texts by display path, read the first time a finding needs placing."""
+
+    def __init__(self, load: Callable[[], dict[str, str]]) -> None:
+        self.load = load
+        self.texts: dict[str, str] | None = None
+
+    def loaded(self) -> dict[str, str]:
+        if self.texts is None:
+            self.texts = self.load()
+        return self.texts
+
+    def __getitem__(self, path: str) -> str:
+        return self.loaded()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.loaded())
+
+    def __len__(self) -> int:
+        return len(self.loaded())
+
+
 def blank(match: re.Match) -> str:
     """The matched text as spaces, keeping its line breaks."""
     return re.sub(r"[^\n]", " ", match.group())
@@ -212,14 +239,14 @@ def blank(match: re.Match) -> str:
 class Report:
     """Findings in the output, each placed in the file to fix, once."""
 
-    def __init__(self, sources: dict[str, str], allow: list[AllowEntry]) -> None:
+    def __init__(self, sources: Mapping[str, str], allow: list[AllowEntry]) -> None:
         self.sources = sources
         self.allow = allow
         self.found: set[Problem] = set()
         self.wording: dict[tuple[str, int, str], set[str]] = defaultdict(set)
 
     def add_output(self, findings: list[Finding], file: Path, output: Path, text: str,
-                   own: str | None, sources: dict[str, str]) -> None:
+                   own: str | None, sources: Mapping[str, str]) -> None:
         for finding in findings:
             if finding.kind in ALLOWABLE and any(entry.allows(finding.value) for entry in self.allow):
                 continue
@@ -235,7 +262,7 @@ class Report:
                     self.found.add(Problem(path, line, finding.rule, finding.value))
 
     def place(self, finding: Finding, own: str | None,
-              sources: dict[str, str]) -> list[tuple[str, int]]:
+              sources: Mapping[str, str]) -> list[tuple[str, int]]:
         """Every (source, line) holding the finding: the page's own source first, else any source."""
         if not finding.needle:
             return []

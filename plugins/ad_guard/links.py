@@ -171,6 +171,23 @@ class Cleaning:
     changed: bool = False
 
 
+def clean_tag(name: str, attributes: str, written: str, rules: Rules,
+              site_host: str) -> tuple[str, str, list[str]]:
+    """One link's start tag cleaned: (the tag, its clean URL, the parameters removed)."""
+    pairs = attribute_pairs(attributes)
+    found = dict(pairs)
+    href = found.get("href")
+    if not href or not is_outbound(href, site_host):
+        return written, "", []
+    url, removed = without_tracking(href, rules)
+    rel = (found.get("rel") or "").split()
+    missing = [token for token in REL_ADDED if token not in (t.lower() for t in rel)]
+    if not removed and not missing:
+        return written, url, []
+    pairs = [(key, url if key == "href" else value) for key, value in pairs if key != "rel"]
+    return start_tag(name, [*pairs, ("rel", " ".join([*rel, *missing]))]), url, removed
+
+
 def attribute_pairs(text: str) -> list[tuple[str, str | None]]:
     """A start tag's attributes in order: (lower-case name, decoded value or None)."""
     pairs = []
@@ -189,32 +206,31 @@ def start_tag(name: str, pairs: list[tuple[str, str | None]]) -> Markup:
     return Markup("<{}{}>").format(name, Markup("").join(parts))
 
 
-def clean_links(text: str, rules: Rules, site_host: str) -> Cleaning:
+def clean_links(text: str, rules: Rules, site_host: str,
+                known: dict[str, tuple[str, str, list[str]]] | None = None) -> Cleaning:
     """Outbound links without tracking parameters and with rel="noopener noreferrer".
 
     Only the start tags of the outbound links that need it are rewritten; every
     other byte of the HTML stays as it was (a full parser would re-serialise
-    the whole page and cost more than all the other checks together).
+    the whole page and cost more than all the other checks together). ``known``
+    keeps each distinct start tag's cleaning, for a caller that cleans many
+    pages with the same rules and site (the theme's links repeat on every page).
     """
     if "//" not in text or not MAYBE_OUTBOUND.search(text):
         return Cleaning(text)
     result = Cleaning(text)
 
     def clean(tag: re.Match) -> str:
-        pairs = attribute_pairs(tag.group(2))
-        found = dict(pairs)
-        href = found.get("href")
-        if not href or not is_outbound(href, site_host):
-            return tag.group()
-        url, removed = without_tracking(href, rules)
-        rel = (found.get("rel") or "").split()
-        missing = [token for token in REL_ADDED if token not in (t.lower() for t in rel)]
-        if not removed and not missing:
-            return tag.group()
+        written = tag.group()
+        done = known.get(written) if known is not None else None
+        if done is None:
+            done = clean_tag(tag.group(1), tag.group(2), written, rules, site_host)
+            if known is not None:
+                known[written] = done
+        cleaned, url, removed = done
         if removed:
             result.removed.append((url, removed))
-        pairs = [(key, url if key == "href" else value) for key, value in pairs if key != "rel"]
-        return start_tag(tag.group(1), [*pairs, ("rel", " ".join([*rel, *missing]))])
+        return cleaned
 
     cleaned = LINK_TAG.sub(clean, text)
     if cleaned != text:

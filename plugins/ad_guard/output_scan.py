@@ -134,6 +134,11 @@ def reader_text(text: str) -> str:
     return text.translate(FORMAT_CHARACTERS)
 
 
+def lowered(raw: dict[str, str | None]) -> dict[str, str]:
+    """Attributes with lower-case names and "" for a value-less one."""
+    return {key.lower(): (value or "") for key, value in raw.items()}
+
+
 def urls_of(name: str, value: str) -> list[str]:
     if name not in ("srcset", "imagesrcset"):
         return [value.strip()]
@@ -213,16 +218,15 @@ class PageScanner:
     def check_element(self, node: LexborNode, raw: dict[str, str | None], result: PageScan) -> None:
         name = node.tag
         if name.lower() in STATEFUL_ELEMENTS:
-            self.evaluate_element(node, raw, result)
-            return
-        # Any other element's findings are a function of its name and attributes alone, and
-        # pages repeat the same elements (the theme's links, links to each chapter): each
+            self.element_state(node, lowered(raw), result)
+        # The rest of an element's findings are a function of its name and attributes alone,
+        # and pages repeat the same elements (the theme's links, links to each chapter): each
         # distinct one is judged once per build.
         key = (name, tuple(raw.items()))
         known = self.elements.get(key)
         if known is None:
             alone = PageScan()
-            self.evaluate_element(node, raw, alone)
+            self.element_findings(node, raw, alone)
             known = self.elements[key] = (tuple(alone.findings), alone.needs_cleaning)
         if known[0]:
             result.findings.extend(known[0])
@@ -230,15 +234,30 @@ class PageScanner:
             result.needs_cleaning = True
 
     def evaluate_element(self, node: LexborNode, raw: dict[str, str | None], result: PageScan) -> None:
+        """Everything check_element finds, worked out afresh (for tests of the memo)."""
+        if node.tag.lower() in STATEFUL_ELEMENTS:
+            self.element_state(node, lowered(raw), result)
+        self.element_findings(node, raw, result)
+
+    def element_state(self, node: LexborNode, attrs: dict[str, str], result: PageScan) -> None:
+        """What depends on more than the attributes: an inline script's text, a meta's place."""
+        if node.tag.lower() == "script":
+            if not attrs.get("src", "").strip() \
+                    and attrs.get("type", "").strip().lower() not in DATA_SCRIPT_TYPES:
+                body = " ".join((node.text(deep=True) or "").split())[:60]
+                result.findings.append(Finding(-1, "unsafe HTML <script>", f"<script>{body}", "unsafe",
+                                               "<script"))
+        else:
+            self.read_meta(node, attrs, result)
+
+    def element_findings(self, node: LexborNode, raw: dict[str, str | None], result: PageScan) -> None:
         name = node.tag.lower()
-        attrs = {key.lower(): (value or "") for key, value in raw.items()}
+        attrs = lowered(raw)
         add = result.findings.append
         if name == "script":
-            self.check_script(node, attrs, add)
+            self.check_script_source(node, attrs, add)
         elif name in UNSAFE_ELEMENTS:
             add(Finding(-1, f"unsafe HTML <{name}>", start_tag(node), "unsafe", f"<{name}"))
-        elif name == "meta":
-            self.read_meta(node, attrs, result)
         self.check_attributes(node, attrs, add)
         if name in ("a", "area") and "href" in attrs:
             self.check_link(attrs, result)
@@ -255,16 +274,14 @@ class PageScanner:
                 if url and self.third_party(url) and not unsafe_scheme(url, self.rules):
                     add(Finding(-1, f"third-party {what}", url, "resource", url))
 
-    def check_script(self, node: LexborNode, attrs: dict[str, str], add) -> None:
+    def check_script_source(self, node: LexborNode, attrs: dict[str, str], add) -> None:
+        """A script file must be one of our theme's (an inline script: element_state)."""
         src = attrs.get("src", "").strip()
         if src:
             if self.third_party(src):
                 add(Finding(-1, "third-party script", src, "resource", src))
             elif not self.our_script(src):
                 add(Finding(-1, "unsafe HTML <script>", start_tag(node), "unsafe", "<script"))
-        elif attrs.get("type", "").strip().lower() not in DATA_SCRIPT_TYPES:
-            body = " ".join((node.text(deep=True) or "").split())[:60]
-            add(Finding(-1, "unsafe HTML <script>", f"<script>{body}", "unsafe", "<script"))
 
     def check_attributes(self, node: LexborNode, attrs: dict[str, str], add) -> None:
         for key, value in attrs.items():
