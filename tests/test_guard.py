@@ -525,3 +525,24 @@ def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_fin
     assert sorted(wording) == sorted(old_wording(reader_text(by_selector), WARM.rules))
     if any("Spon<b>sored" in part or "spon\u00ad" in part for part in parts):
         assert any(f.kind == "wording" for f in fresh.findings)
+
+
+URL_PIECES = ["/", "\\", "\t", "\n", "\r", " ", "\x00", "\x1f", "a", "j", "h", ":", "#", "?", ".", "@", "%2F",
+              "%", "é", "\u00a0", "\u3002", "x.example", "https", "javascript:"]
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(url=st.lists(st.sampled_from(URL_PIECES), max_size=8).map("".join))
+@example(url="/\t/evil.example/x")
+@example(url=" \\\\evil.example")
+def test_urls_answered_without_parsing_are_the_ones_the_parser_keeps_on_the_site(url):
+    """links.stays_on_page_origin answers most URLs without ada-url; it must never say "this site"
+    for a URL the WHATWG parser sends elsewhere (or gives another scheme)."""
+    from ad_guard.links import parse, stays_on_page_origin
+
+    if stays_on_page_origin(url):
+        parsed = parse(url, "guide.example.org")
+        assert parsed is None or (parsed.scheme, parsed.host) == ("https", "guide.example.org"), parsed
+    for elsewhere in ("//evil.example/", "/\t/evil.example/", "\\\\evil.example", "javascript:x",
+                      "\tjavascript:x"):
+        assert not stays_on_page_origin(elsewhere)

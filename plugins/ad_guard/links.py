@@ -90,6 +90,27 @@ def parse(value: str, site_host: str = "") -> ParsedUrl | None:
     return ParsedUrl(scheme, host, domain or host, unquote(url.pathname), tuple(sorted(names)))
 
 
+C0_OR_SPACE = "".join(map(chr, range(0x21)))  # what the URL parser strips from both ends
+TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")  # what it removes everywhere
+
+
+def stays_on_page_origin(value: str) -> bool:
+    """True when the WHATWG parser, against an http(s) base, is sure to keep the base's scheme
+    and host: the value has no scheme (it does not start with an ASCII letter) and no authority
+    (it does not start with two slashes or backslashes). Most of a site's URLs ("/guide/x/",
+    "#top") are answered here without parsing; anything else is left to the parser."""
+    value = value.strip(C0_OR_SPACE)
+    if not value:
+        return True
+    first = value[0]
+    if first.isascii() and first.isalpha():
+        return False  # perhaps a scheme ("javascript:", "https:"): parse it
+    if first in "/\\":
+        value = value.translate(TAB_OR_NEWLINE)
+        return len(value) < 2 or value[1] not in "/\\"
+    return True
+
+
 def site_host_of(site_host: str) -> str:
     return site_host.rstrip(".").lower() if site_host else LOCAL_HOST
 
@@ -103,12 +124,16 @@ def split(url: str) -> SplitResult | None:
 
 def is_outbound(url: str, site_host: str) -> bool:
     """An http(s) link to another host than the site's (as the browser resolves it)."""
+    if stays_on_page_origin(url):
+        return False
     parsed = parse(url, site_host)
     return bool(parsed and parsed.scheme in ("http", "https") and parsed.host != site_host_of(site_host))
 
 
 def leaves_site(url: str, site_host: str) -> bool:
     """A URL the browser would load from anywhere but this site (any scheme but data:/blob:)."""
+    if stays_on_page_origin(url):
+        return False
     parsed = parse(url, site_host)
     if parsed is None:
         return False
@@ -153,6 +178,8 @@ def unsafe_scheme(url: str, rules: Rules) -> str | None:
     leading control characters as browsers do); the caller has already decoded
     character references.
     """
+    if stays_on_page_origin(url):
+        return None
     parsed = parse(url)
     if parsed is None:
         return None
