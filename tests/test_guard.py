@@ -20,6 +20,8 @@ import pytest
 from bs4 import BeautifulSoup
 from content_model.sanitize import Sanitizer, load_allowlist
 from guide_core.frontmatter import read_front_matter
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, SITES, html_pages
 
@@ -120,6 +122,72 @@ def test_the_sanitizer_names_what_it_drops_and_publishes_only_what_it_keeps():
         "unsafe URL (javascript:)",
     ]
     assert result.html == '<p>Hi <img alt=""><a>go</a></p>'
+
+
+# What the property below mixes: what the guide writes, what the allowlist refuses, and the
+# spellings where two HTML parsers or serializers could differ (entities, implied elements,
+# comments, stray end tags, "<" in text and attributes, foreign content).
+TEXTS = ["Words", "it&rsquo;s", "&ldquo;q&rdquo;", "a &amp; b", "1 &lt; 2", "x&nbsp;y", "\u00a0", "a < b",
+         "&#x09;", "&unknown;", "caf\u00e9", "\u2019", "\n", "  ", "&", "\"", "'", "`", ">"]
+ALLOWED_TAGS = ["p", "em", "strong", "a", "code", "span", "div", "li", "ul", "blockquote", "pre", "table",
+                "tr", "td", "tbody", "h2", "img", "br", "abbr", "sup", "details", "summary", "q", "aside"]
+REFUSED_TAGS = ["script", "style", "iframe", "svg", "math", "font", "x-card", "col", "colgroup", "template",
+                "noscript", "select", "textarea", "title", "form", "center", "input", "object", "mglyph"]
+ATTRIBUTES = ['class="tip-card__body"', 'class="x"', 'class="language-py"', 'href="/guide/x/"',
+              'href="https://example.org/a?b=1&amp;c=2"', 'href="wiki:trust"', 'href="javascript:alert(1)"',
+              'href="jav&#x09;ascript:x"', 'src="/images/a.png"', 'src="//cdn.example/p.png"',
+              'srcset="/a.png 1x, https://x.example/b.png 2x"', 'alt="a>b"', 'alt=""', 'id="main"',
+              'id="ok"', 'title="t&quot;t"', 'onclick="x()"', 'style="color:red"', 'rel="sponsored"',
+              'rel="noopener"', "lang=en", "data-kind=tip", "hidden", 'aria-hidden="true"', "title='a\"b'"]
+
+
+@st.composite
+def html_fragments(draw, depth: int = 0) -> str:
+    kinds = ["text", "element", "element", "comment", "stray"] if depth < 3 else ["text"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "text":
+        return "".join(draw(st.lists(st.sampled_from(TEXTS), min_size=1, max_size=3)))
+    if kind == "comment":
+        return draw(st.sampled_from(["<!-- note -->", "<!-->", "<!-- open", "<!--x--!>"]))
+    if kind == "stray":
+        return draw(st.sampled_from(["</p>", "</div>", "</br>", "<p", "</", "<>", "<a/href=/x>"]))
+    tag = draw(st.sampled_from(ALLOWED_TAGS + REFUSED_TAGS))
+    attrs = draw(st.lists(st.sampled_from(ATTRIBUTES), max_size=3, unique=True))
+    inner = "".join(draw(st.lists(html_fragments(depth + 1), max_size=3)))
+    close = draw(st.sampled_from([f"</{tag}>", f"</{tag}>", ""]))
+    return f"<{' '.join([tag, *attrs])}>{inner}{close}"
+
+
+def walked(sanitizer: Sanitizer, html: str) -> list:
+    """The full check, as every fragment went through it before the fast path: walk, then nh3
+    against nh3 when the walk named nothing."""
+    seen: dict[str, set[str]] = {}
+    refusals = sanitizer.walk(html, seen)
+    if not refusals and sanitizer.normalised(html, seen) != sanitizer.cleaner.clean(html):
+        refusals.append("the sanitizer changed this HTML")
+    return refusals
+
+
+SANITIZER = Sanitizer()
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(html=st.lists(html_fragments(), min_size=1, max_size=4).map("\n".join))
+@example(html="<table><tr><td>x</td></tr></table>")
+@example(html="<p>it&rsquo;s <em>fine</em></p>\n<pre><code>a &lt; b</code></pre>")
+@example(html='<p title="a<b">x</p><!-- c -->')
+@example(html="<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>")
+def test_the_fast_path_refuses_exactly_what_the_full_walk_refuses(html):
+    """The sanitizer skips the walk when nh3's output is the source or Lexbor's serialization of
+    it. The fast path must never pass what the full check refuses, nor refuse what it passes,
+    and what is published is nh3's output either way."""
+    result = SANITIZER.sanitize(html)
+    assert result.html == SANITIZER.cleaner.clean(html)
+    full = walked(SANITIZER, html)
+    assert bool(result.refusals) == bool(full), (result.refusals, full)
+    if full and not isinstance(full[-1], str):
+        assert result.refusals == full
 
 
 def test_the_allowlist_is_written_down_with_comments():
@@ -380,3 +448,99 @@ def test_only_a_same_site_refresh_in_the_head_passes_the_output_scan(meta, allow
     refused = [f for f in in_head.findings if "http-equiv" in f.rule]
     assert (not refused) is allowed, in_head.findings
     assert any("http-equiv" in f.rule for f in in_body.findings)
+
+
+# --- the output scan's shortcuts ---------------------------------------------------------------
+
+PAGE_PARTS = [
+    "<p>Plain words about trust.</p>", '<a href="/guide/x/">a chapter</a>', '<a href="https://amzn.to/3x">x</a>',
+    '<a href="https://example.org/a?utm_source=x">x</a>', '<a rel="sponsored" href="https://example.org/">x</a>',
+    '<a href="https://example.org/" rel="noopener noreferrer">x</a>', "<p>Sponsored</p>",
+    "<p>Spon<b>sored</b></p>", "<li>paid <em>partnership</em></li>", "<p>This is a spon\u00adsored post.</p>",
+    "<p>— Advertisement —</p>", "<section><h2>Ad</h2></section>", "<noscript><p>Advertisement</p></noscript>",
+    "<template><p>ad</p></template>", "<p>As an Amazon <span>Associate</span> I earn.</p>",
+    "<script>alert(1)</script>", '<script src="/assets/js/search.0123abcd.js"></script>',
+    '<script src="/images/x.js"></script>', '<script type="application/ld+json">{}</script>',
+    '<img src="https://evil.example/p.gif" alt="">', '<img src="/images/a.png" alt="">',
+    '<a href="javascript:alert(1)">x</a>', '<svg><a><set attributeName="href" to="javascript:x"/></a></svg>',
+    '<meta http-equiv="refresh" content="0; url=/x/">', '<div onclick="x()">x</div>',
+    '<p style="color:red">x</p>',
+    '<iframe src="https://evil.example/"></iframe>', '<link rel="stylesheet" href="https://cdn.example/x.css">',
+    '<div class="tip-card" data-kind="tip"><p>Try this.</p></div>', "<p>no ads</p><p>ads</p>",
+]
+
+
+def old_wording(text: str, rules) -> list[tuple[str, str]]:
+    """The wording rules as they ran before their cheap first tests: every phrase rule on the
+    flattened text, every line a label candidate."""
+    from ad_guard.output_scan import label_candidates
+
+    flat = " ".join(text.lower().split())
+    found = []
+    for rule in rules.wording:
+        if rule.pattern and any(phrase in flat for phrase in rule.phrases):
+            found += [(rule.rule, " ".join(m.group().split())) for m in rule.pattern.finditer(text)]
+        found += [(rule.rule, line) for line, label in label_candidates(text) if label in rule.labels]
+    return found
+
+
+def scanner(judge_once: bool = True):
+    from ad_guard.output_scan import PageScanner
+    from ad_guard.rules import load_rules
+
+    class EveryTime(PageScanner):
+        """Judges every element afresh (the memo of check_element bypassed)."""
+
+        def check_element(self, node, raw, result) -> None:
+            self.evaluate_element(node, raw, result)
+
+    kind = PageScanner if judge_once else EveryTime
+    return kind(load_rules(), "guide.example.org", frozenset({"search"}))
+
+
+WARM = scanner()  # kept across examples, so its caches hold what earlier pages had
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(parts=st.lists(st.sampled_from(PAGE_PARTS), min_size=1, max_size=8))
+def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_find(parts):
+    """Elements judged once per build, blocks found on the way, the wording rules' first tests:
+    none of them may change what a page's scan finds."""
+    from ad_guard.output_scan import BLOCK, reader_text, visible_text
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = ("<!doctype html><html><head><title>x</title></head><body><main>" + "\n".join(parts)
+            + "</main></body></html>")
+    warm, fresh = WARM.scan(page), scanner(judge_once=False).scan(page)
+    assert warm.findings == fresh.findings
+    assert (warm.needs_cleaning, warm.policy, warm.referrer) == (fresh.needs_cleaning, fresh.policy,
+                                                                 fresh.referrer)
+    by_selector = visible_text(LexborHTMLParser(page))
+    tree = LexborHTMLParser(page)
+    found_on_the_way = visible_text(tree, [n for n in tree.root.traverse() if n.tag in BLOCK])
+    assert found_on_the_way == by_selector
+    wording = [(f.rule, f.value) for f in fresh.findings if f.kind == "wording"]
+    assert sorted(wording) == sorted(old_wording(reader_text(by_selector), WARM.rules))
+    if any("Spon<b>sored" in part or "spon\u00ad" in part for part in parts):
+        assert any(f.kind == "wording" for f in fresh.findings)
+
+
+URL_PIECES = ["/", "\\", "\t", "\n", "\r", " ", "\x00", "\x1f", "a", "j", "h", ":", "#", "?", ".", "@", "%2F",
+              "%", "é", "\u00a0", "\u3002", "x.example", "https", "javascript:"]
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(url=st.lists(st.sampled_from(URL_PIECES), max_size=8).map("".join))
+@example(url="/\t/evil.example/x")
+@example(url=" \\\\evil.example")
+def test_urls_answered_without_parsing_are_the_ones_the_parser_keeps_on_the_site(url):
+    """links.stays_on_page_origin answers most URLs without ada-url; it must never say "this site"
+    for a URL the WHATWG parser sends elsewhere (or gives another scheme)."""
+    from ad_guard.links import parse, stays_on_page_origin
+
+    if stays_on_page_origin(url):
+        parsed = parse(url, "guide.example.org")
+        assert parsed is None or (parsed.scheme, parsed.host) == ("https", "guide.example.org"), parsed
+    for elsewhere in ("//evil.example/", "/\t/evil.example/", "\\\\evil.example", "javascript:x",
+                      "\tjavascript:x"):
+        assert not stays_on_page_origin(elsewhere)

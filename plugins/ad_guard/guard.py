@@ -16,8 +16,8 @@ import fnmatch
 import logging
 import os
 import re
-import time
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,7 +60,7 @@ class Guard:
     policy: str
     scripts: frozenset[str] = frozenset()  # our theme's script names (theme/static/js)
     pages: dict[str, str] = field(default_factory=dict)  # output file -> Markdown source
-    seconds: Counter = field(default_factory=Counter)  # CPU time per phase
+    link_tags: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # clean_links' memo
 
 
 _guard: Guard | None = None
@@ -69,7 +69,6 @@ _guard: Guard | None = None
 def start(pelican) -> None:
     """Read and check the settings once, before anything is read or written."""
     global _guard
-    started = time.process_time()
     settings = pelican.settings
     allow, problems = read_allowlist(settings.get("AD_GUARD_ALLOW"))
     policy = settings.get(headers.SETTING)
@@ -87,7 +86,6 @@ def start(pelican) -> None:
         policy=settings.get(headers.SETTING) or "",
         scripts=theme_scripts(settings.get("THEME", "theme")),
     )
-    _guard.seconds["settings"] += time.process_time() - started
 
 
 def clean_content(instance: Content) -> None:
@@ -98,19 +96,19 @@ def clean_content(instance: Content) -> None:
     """
     if _guard is None:
         return
-    started = time.process_time()
     source = display_path(instance.source_path) if instance.source_path else str(instance)
     for holder in (instance.__dict__, instance.metadata):
         for key, value in list(holder.items()):
             cleaned = clean_value(value, source)
             if cleaned is not value:
                 holder[key] = cleaned
-    _guard.seconds["cleaning links"] += time.process_time() - started
 
 
 def clean_value(value, source: str):
     if isinstance(value, str):
-        cleaning = clean_links(value, _guard.rules, _guard.site_host)
+        if "//" not in value:
+            return value  # no outbound link (clean_links' own first test, without its call)
+        cleaning = clean_links(value, _guard.rules, _guard.site_host, _guard.link_tags)
         for url, removed in cleaning.removed:
             logger.info("%s: removed tracking parameter(s) %s from %s", source, ", ".join(removed), url)
         return cleaning.html if cleaning.changed else value
@@ -124,33 +122,32 @@ def remember_page(path: str, context: dict) -> None:
     """Note which Markdown file each written page comes from."""
     if _guard is None:
         return
-    started = time.process_time()
     output = context.get("OUTPUT_PATH", "")
+    written = os.path.normpath(path)
     for value in context.values():
         if isinstance(value, Content) and value.source_path and value.save_as \
-                and os.path.normpath(os.path.join(output, value.save_as)) == os.path.normpath(path):
-            _guard.pages[os.path.normpath(path)] = display_path(value.source_path)
+                and os.path.normpath(os.path.join(output, value.save_as)) == written:
+            _guard.pages[written] = display_path(value.source_path)
             break
-    _guard.seconds["page map"] += time.process_time() - started
 
 
 def check_site(pelican) -> None:
     """Check the sources and the whole output; log one error per problem; write _headers."""
     if _guard is None:
         return
-    started = time.process_time()
     settings = pelican.settings
-    sources = read_sources(settings["PATH"], settings.get("IGNORE_FILES", []))
+    # The sources are read only to place findings (most builds have none).
     # Comments are not rendered: a URL or phrase in one is not where a page got it.
     # Wording is placed in the text as the rules read it (reader_text keeps line breaks).
-    rendered = {path: reader_text(COMMENT.sub(blank, text)) for path, text in sources.items()}
+    rendered = Sources(lambda: {path: reader_text(COMMENT.sub(blank, text)) for path, text in
+                                read_sources(settings["PATH"], settings.get("IGNORE_FILES", [])).items()})
     report = Report(rendered, _guard.allow)
     output = Path(settings["OUTPUT_PATH"])
     pages = sorted(output.rglob("*.html"))
     scanner = PageScanner(_guard.rules, _guard.site_host, _guard.scripts)
     for page in pages:
         check_page(page, output, scanner, report)
-    theme_css = read_sources(Path(settings["THEME"]) / "static", [], (".css",))
+    theme_css = Sources(lambda: read_sources(Path(settings["THEME"]) / "static", [], (".css",)))
     stylesheets = sorted(output.rglob("*.css"))
     for stylesheet in stylesheets:
         css = stylesheet.read_text(encoding="utf-8", errors="replace")
@@ -158,10 +155,7 @@ def check_site(pelican) -> None:
     for problem in report.problems():
         logger.error("%s:%d: %s: %s", problem.path, problem.line, problem.rule, problem.value)
     headers.write_headers(settings["OUTPUT_PATH"], _guard.policy)
-    _guard.seconds["checks"] += time.process_time() - started
-    logger.info("ad_guard: checked %d Markdown files, %d pages and %d stylesheets; CPU time %.0f ms (%s)",
-                len(sources), len(pages), len(stylesheets), sum(_guard.seconds.values()) * 1000,
-                ", ".join(f"{phase} {seconds * 1000:.0f} ms" for phase, seconds in _guard.seconds.items()))
+    logger.info("ad_guard: checked %d pages and %d stylesheets", len(pages), len(stylesheets))
 
 
 def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -> None:
@@ -170,7 +164,7 @@ def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -
     if scan.needs_cleaning:
         # Something other than a content object (a template, another plugin)
         # wrote an outbound link: clean the written file itself.
-        cleaning = clean_links(html, _guard.rules, _guard.site_host)
+        cleaning = clean_links(html, _guard.rules, _guard.site_host, _guard.link_tags)
         for url, removed in cleaning.removed:
             logger.info("%s: removed tracking parameter(s) %s from %s",
                         output_name(page, output), ", ".join(removed), url)
@@ -215,6 +209,28 @@ def read_sources(root: str | Path, ignore: list[str], suffixes=MARKDOWN_EXTENSIO
     return found
 
 
+class Sources(Mapping[str, str]):
+    """Source texts by display path, read the first time a finding needs placing."""
+
+    def __init__(self, load: Callable[[], dict[str, str]]) -> None:
+        self.load = load
+        self.texts: dict[str, str] | None = None
+
+    def loaded(self) -> dict[str, str]:
+        if self.texts is None:
+            self.texts = self.load()
+        return self.texts
+
+    def __getitem__(self, path: str) -> str:
+        return self.loaded()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.loaded())
+
+    def __len__(self) -> int:
+        return len(self.loaded())
+
+
 def blank(match: re.Match) -> str:
     """The matched text as spaces, keeping its line breaks."""
     return re.sub(r"[^\n]", " ", match.group())
@@ -223,14 +239,14 @@ def blank(match: re.Match) -> str:
 class Report:
     """Findings in the output, each placed in the file to fix, once."""
 
-    def __init__(self, sources: dict[str, str], allow: list[AllowEntry]) -> None:
+    def __init__(self, sources: Mapping[str, str], allow: list[AllowEntry]) -> None:
         self.sources = sources
         self.allow = allow
         self.found: set[Problem] = set()
         self.wording: dict[tuple[str, int, str], set[str]] = defaultdict(set)
 
     def add_output(self, findings: list[Finding], file: Path, output: Path, text: str,
-                   own: str | None, sources: dict[str, str]) -> None:
+                   own: str | None, sources: Mapping[str, str]) -> None:
         for finding in findings:
             if finding.kind in ALLOWABLE and any(entry.allows(finding.value) for entry in self.allow):
                 continue
@@ -246,7 +262,7 @@ class Report:
                     self.found.add(Problem(path, line, finding.rule, finding.value))
 
     def place(self, finding: Finding, own: str | None,
-              sources: dict[str, str]) -> list[tuple[str, int]]:
+              sources: Mapping[str, str]) -> list[tuple[str, int]]:
         """Every (source, line) holding the finding: the page's own source first, else any source."""
         if not finding.needle:
             return []

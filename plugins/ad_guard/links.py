@@ -59,6 +59,13 @@ def public_suffixes() -> PublicSuffixList:
     return PublicSuffixList()
 
 
+@functools.lru_cache(maxsize=16384)
+def registrable_domain(host: str) -> str | None:
+    """The host's registrable domain (public suffix list): looked up once per host, since
+    most URLs of a build share a few hosts (the site's own above all)."""
+    return public_suffixes().privatesuffix(host)
+
+
 def base_for(site_host: str) -> str:
     return f"https://{site_host}/" if site_host else LOCAL_BASE
 
@@ -72,12 +79,36 @@ def parse(value: str, site_host: str = "") -> ParsedUrl | None:
         return None
     scheme = url.protocol[:-1].lower()
     host = url.hostname.rstrip(".").lower() if url.hostname else ""
-    domain = public_suffixes().privatesuffix(host) if host and not host.startswith("[") else None
-    names = {name.lower() for name in URLSearchParams(url.search).keys()}
-    # Servers also split on ";" (and on an encoded "="): more names can only match more rules.
-    names.update(unquote(item.split("=", 1)[0]).lower() for item in re.split(r"[&;]", url.search.lstrip("?"))
-                 if item)
+    domain = registrable_domain(host) if host and not host.startswith("[") else None
+    search = url.search
+    names: set[str] = set()
+    if search:
+        names.update(name.lower() for name in URLSearchParams(search).keys())
+        # Servers also split on ";" (and on an encoded "="): more names can only match more rules.
+        names.update(unquote(item.split("=", 1)[0]).lower() for item in re.split(r"[&;]", search.lstrip("?"))
+                     if item)
     return ParsedUrl(scheme, host, domain or host, unquote(url.pathname), tuple(sorted(names)))
+
+
+C0_OR_SPACE = "".join(map(chr, range(0x21)))  # what the URL parser strips from both ends
+TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")  # what it removes everywhere
+
+
+def stays_on_page_origin(value: str) -> bool:
+    """True when the WHATWG parser, against an http(s) base, is sure to keep the base's scheme
+    and host: the value has no scheme (it does not start with an ASCII letter) and no authority
+    (it does not start with two slashes or backslashes). Most of a site's URLs ("/guide/x/",
+    "#top") are answered here without parsing; anything else is left to the parser."""
+    value = value.strip(C0_OR_SPACE)
+    if not value:
+        return True
+    first = value[0]
+    if first.isascii() and first.isalpha():
+        return False  # perhaps a scheme ("javascript:", "https:"): parse it
+    if first in "/\\":
+        value = value.translate(TAB_OR_NEWLINE)
+        return len(value) < 2 or value[1] not in "/\\"
+    return True
 
 
 def site_host_of(site_host: str) -> str:
@@ -93,12 +124,16 @@ def split(url: str) -> SplitResult | None:
 
 def is_outbound(url: str, site_host: str) -> bool:
     """An http(s) link to another host than the site's (as the browser resolves it)."""
+    if stays_on_page_origin(url):
+        return False
     parsed = parse(url, site_host)
     return bool(parsed and parsed.scheme in ("http", "https") and parsed.host != site_host_of(site_host))
 
 
 def leaves_site(url: str, site_host: str) -> bool:
     """A URL the browser would load from anywhere but this site (any scheme but data:/blob:)."""
+    if stays_on_page_origin(url):
+        return False
     parsed = parse(url, site_host)
     if parsed is None:
         return False
@@ -143,6 +178,8 @@ def unsafe_scheme(url: str, rules: Rules) -> str | None:
     leading control characters as browsers do); the caller has already decoded
     character references.
     """
+    if stays_on_page_origin(url):
+        return None
     parsed = parse(url)
     if parsed is None:
         return None
@@ -159,6 +196,23 @@ class Cleaning:
     html: str
     removed: list[tuple[str, list[str]]] = field(default_factory=list)  # (clean URL, params)
     changed: bool = False
+
+
+def clean_tag(name: str, attributes: str, written: str, rules: Rules,
+              site_host: str) -> tuple[str, str, list[str]]:
+    """One link's start tag cleaned: (the tag, its clean URL, the parameters removed)."""
+    pairs = attribute_pairs(attributes)
+    found = dict(pairs)
+    href = found.get("href")
+    if not href or not is_outbound(href, site_host):
+        return written, "", []
+    url, removed = without_tracking(href, rules)
+    rel = (found.get("rel") or "").split()
+    missing = [token for token in REL_ADDED if token not in (t.lower() for t in rel)]
+    if not removed and not missing:
+        return written, url, []
+    pairs = [(key, url if key == "href" else value) for key, value in pairs if key != "rel"]
+    return start_tag(name, [*pairs, ("rel", " ".join([*rel, *missing]))]), url, removed
 
 
 def attribute_pairs(text: str) -> list[tuple[str, str | None]]:
@@ -179,32 +233,31 @@ def start_tag(name: str, pairs: list[tuple[str, str | None]]) -> Markup:
     return Markup("<{}{}>").format(name, Markup("").join(parts))
 
 
-def clean_links(text: str, rules: Rules, site_host: str) -> Cleaning:
+def clean_links(text: str, rules: Rules, site_host: str,
+                known: dict[str, tuple[str, str, list[str]]] | None = None) -> Cleaning:
     """Outbound links without tracking parameters and with rel="noopener noreferrer".
 
     Only the start tags of the outbound links that need it are rewritten; every
     other byte of the HTML stays as it was (a full parser would re-serialise
-    the whole page and cost more than all the other checks together).
+    the whole page and cost more than all the other checks together). ``known``
+    keeps each distinct start tag's cleaning, for a caller that cleans many
+    pages with the same rules and site (the theme's links repeat on every page).
     """
     if "//" not in text or not MAYBE_OUTBOUND.search(text):
         return Cleaning(text)
     result = Cleaning(text)
 
     def clean(tag: re.Match) -> str:
-        pairs = attribute_pairs(tag.group(2))
-        found = dict(pairs)
-        href = found.get("href")
-        if not href or not is_outbound(href, site_host):
-            return tag.group()
-        url, removed = without_tracking(href, rules)
-        rel = (found.get("rel") or "").split()
-        missing = [token for token in REL_ADDED if token not in (t.lower() for t in rel)]
-        if not removed and not missing:
-            return tag.group()
+        written = tag.group()
+        done = known.get(written) if known is not None else None
+        if done is None:
+            done = clean_tag(tag.group(1), tag.group(2), written, rules, site_host)
+            if known is not None:
+                known[written] = done
+        cleaned, url, removed = done
         if removed:
             result.removed.append((url, removed))
-        pairs = [(key, url if key == "href" else value) for key, value in pairs if key != "rel"]
-        return start_tag(tag.group(1), [*pairs, ("rel", " ".join([*rel, *missing]))])
+        return cleaned
 
     cleaned = LINK_TAG.sub(clean, text)
     if cleaned != text:

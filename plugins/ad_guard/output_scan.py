@@ -57,6 +57,9 @@ INERT_ATTRIBUTES = frozenset({"class", "id", "lang", "title", "dir", "role", "hi
                               "text-anchor", "x", "y", "x1", "x2", "y1", "y2", "r", "cx", "cy",
                               "viewbox", "transform", "d", "fill", "stroke", "stroke-width"})
 INERT_PREFIXES = ("aria-", "data-")
+# Elements whose findings depend on more than their attributes: a script's text, a meta's
+# place in <head> and whether the page already had a policy.
+STATEFUL_ELEMENTS = frozenset({"script", "meta"})
 HIDDEN_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
 LABEL_NOISE = string.punctuation + string.whitespace + "\u2013\u2014\u2022\u00b7\u2026\u00a0"
 DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
@@ -118,30 +121,30 @@ class PageScan:
 FORMAT_CHARACTERS = dict.fromkeys(
     code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"
 )
+# The same characters as a set, to ask whether a text holds any; the translate above then
+# runs only when needed.
+FORMAT_SET = frozenset(map(chr, FORMAT_CHARACTERS))
+ASCII_BYTES = bytes(range(128))
 
 
-
-def character_class(codes) -> str:
-    """A regex class for these code points, as ranges (a class of single characters is slow)."""
-    ranges: list[list[int]] = []
-    for code in sorted(codes):
-        if ranges and code == ranges[-1][1] + 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-                         for a, b in ranges) + "]"
-
-
-HAS_FORMAT_CHARACTER = re.compile(character_class(FORMAT_CHARACTERS))
+def non_ascii(text: str) -> str:
+    """The text's non-ASCII characters, in order: its UTF-8 without the ASCII bytes (every byte
+    of a longer character is 0x80 or more, so whole characters remain). Native code all along,
+    several times faster than asking the set about every character of a mostly ASCII page."""
+    return text.encode("utf-8", "surrogatepass").translate(None, ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 
 def reader_text(text: str) -> str:
     """Text as the phrase rules read it: NFKC, without format characters (soft hyphen, ZWSP...)."""
     text = unicodedata.normalize("NFKC", text)
-    if text.isascii() or not HAS_FORMAT_CHARACTER.search(text):
+    if text.isascii() or FORMAT_SET.isdisjoint(non_ascii(text)):
         return text
     return text.translate(FORMAT_CHARACTERS)
+
+
+def lowered(raw: dict[str, str | None]) -> dict[str, str]:
+    """Attributes with lower-case names and "" for a value-less one."""
+    return {key.lower(): (value or "") for key, value in raw.items()}
 
 
 def urls_of(name: str, value: str) -> list[str]:
@@ -169,6 +172,12 @@ class PageScanner:
         self.rules = rules
         self.site_host = site_host
         self.scripts = scripts
+        # What a URL or a short line of text is, worked out once per build: pages repeat the
+        # theme's links and labels, and a chapter is linked from many pages.
+        self.links: dict[str, tuple[bool, str | None, bool]] = {}
+        self.schemes: dict[str, str | None] = {}
+        self.labels: dict[str, tuple[str, str] | None] = {}
+        self.elements: dict[tuple, tuple[tuple[Finding, ...], bool]] = {}
 
     def third_party(self, url: str) -> bool:
         return leaves_site(url, self.site_host)
@@ -197,30 +206,66 @@ class PageScanner:
         result = PageScan()
         tree = LexborHTMLParser(page)
         root = tree.root
+        blocks: list[LexborNode] = []  # for the visible text's line breaks (found on the way)
         if root is not None:
+            inert, block, special = INERT_ATTRIBUTES, BLOCK, SPECIAL_ELEMENTS
             for node in root.traverse(include_text=False):
-                if not node.tag.startswith("-"):
-                    self.check_element(node, result)
-        self.check_wording(tree, result)
+                name = node.tag
+                if name in block:
+                    blocks.append(node)
+                raw = node.attributes
+                # Most of a page is skipped here: an element whose attributes neither load, link,
+                # run nor style anything can only be wrong by its name, and no such name is
+                # outside SPECIAL_ELEMENTS. Comments ("-comment") have no attributes.
+                if name in special or (raw and not inert.issuperset(raw) and any(
+                        key not in inert and not key.startswith(INERT_PREFIXES) for key in raw)):
+                    self.check_element(node, raw, result)
+        self.check_wording(tree, blocks, result)
         return result
 
-    def check_element(self, node: LexborNode, result: PageScan) -> None:
+    def check_element(self, node: LexborNode, raw: dict[str, str | None], result: PageScan) -> None:
         name = node.tag
-        raw = node.attributes
-        if name not in SPECIAL_ELEMENTS and all(key in INERT_ATTRIBUTES or key.startswith(INERT_PREFIXES)
-                                                for key in raw):
-            # Most of a page: an element whose attributes neither load, link, run nor style
-            # anything can only be wrong by its name, and no such name is in SPECIAL_ELEMENTS.
-            return
-        name = name.lower()
-        attrs = {key.lower(): (value or "") for key, value in raw.items()}
+        if name.lower() in STATEFUL_ELEMENTS:
+            self.element_state(node, lowered(raw), result)
+        # The rest of an element's findings are a function of its name and attributes alone,
+        # and pages repeat the same elements (the theme's links, links to each chapter): each
+        # distinct one is judged once per build.
+        key = (name, tuple(raw.items()))
+        known = self.elements.get(key)
+        if known is None:
+            alone = PageScan()
+            self.element_findings(node, raw, alone)
+            known = self.elements[key] = (tuple(alone.findings), alone.needs_cleaning)
+        if known[0]:
+            result.findings.extend(known[0])
+        if known[1]:
+            result.needs_cleaning = True
+
+    def evaluate_element(self, node: LexborNode, raw: dict[str, str | None], result: PageScan) -> None:
+        """Everything check_element finds, worked out afresh (for tests of the memo)."""
+        if node.tag.lower() in STATEFUL_ELEMENTS:
+            self.element_state(node, lowered(raw), result)
+        self.element_findings(node, raw, result)
+
+    def element_state(self, node: LexborNode, attrs: dict[str, str], result: PageScan) -> None:
+        """What depends on more than the attributes: an inline script's text, a meta's place."""
+        if node.tag.lower() == "script":
+            if not attrs.get("src", "").strip() \
+                    and attrs.get("type", "").strip().lower() not in DATA_SCRIPT_TYPES:
+                body = " ".join((node.text(deep=True) or "").split())[:60]
+                result.findings.append(Finding(-1, "unsafe HTML <script>", f"<script>{body}", "unsafe",
+                                               "<script"))
+        else:
+            self.read_meta(node, attrs, result)
+
+    def element_findings(self, node: LexborNode, raw: dict[str, str | None], result: PageScan) -> None:
+        name = node.tag.lower()
+        attrs = lowered(raw)
         add = result.findings.append
         if name == "script":
-            self.check_script(node, attrs, add)
+            self.check_script_source(node, attrs, add)
         elif name in UNSAFE_ELEMENTS:
             add(Finding(-1, f"unsafe HTML <{name}>", start_tag(node), "unsafe", f"<{name}"))
-        elif name == "meta":
-            self.read_meta(node, attrs, result)
         self.check_attributes(node, attrs, add)
         if name in ("a", "area") and "href" in attrs:
             self.check_link(attrs, result)
@@ -237,16 +282,14 @@ class PageScanner:
                 if url and self.third_party(url) and not unsafe_scheme(url, self.rules):
                     add(Finding(-1, f"third-party {what}", url, "resource", url))
 
-    def check_script(self, node: LexborNode, attrs: dict[str, str], add) -> None:
+    def check_script_source(self, node: LexborNode, attrs: dict[str, str], add) -> None:
+        """A script file must be one of our theme's (an inline script: element_state)."""
         src = attrs.get("src", "").strip()
         if src:
             if self.third_party(src):
                 add(Finding(-1, "third-party script", src, "resource", src))
             elif not self.our_script(src):
                 add(Finding(-1, "unsafe HTML <script>", start_tag(node), "unsafe", "<script"))
-        elif attrs.get("type", "").strip().lower() not in DATA_SCRIPT_TYPES:
-            body = " ".join((node.text(deep=True) or "").split())[:60]
-            add(Finding(-1, "unsafe HTML <script>", f"<script>{body}", "unsafe", "<script"))
 
     def check_attributes(self, node: LexborNode, attrs: dict[str, str], add) -> None:
         for key, value in attrs.items():
@@ -257,7 +300,10 @@ class PageScanner:
                     self.check_url_value(node, key, url, add)
 
     def check_url_value(self, node: LexborNode, key: str, value: str, add) -> None:
-        scheme = unsafe_scheme(value, self.rules)
+        try:
+            scheme = self.schemes[value]
+        except KeyError:
+            scheme = self.schemes[value] = unsafe_scheme(value, self.rules)
         if scheme:
             add(Finding(-1, f"unsafe URL ({scheme}:)", value, "unsafe", value))
 
@@ -266,17 +312,25 @@ class PageScanner:
         rel = attrs.get("rel", "").lower().split()
         if "sponsored" in rel:
             result.findings.append(Finding(-1, 'rel="sponsored" link', url, "link", url))
-        if not is_outbound(url, self.site_host):
+        outbound, rule, tracked = self.link_facts(url)
+        if not outbound:
             return
-        rule = link_rule(url, self.rules, self.site_host)
         if rule:
             result.findings.append(Finding(-1, rule, url, "link", url))
-        parts = split(url)
-        tracked = parts and parts.query and any(
-            self.rules.is_tracking(item.split("=", 1)[0]) for item in parts.query.split("&")
-        )
         if tracked or not all(token in rel for token in REL_ADDED):
             result.needs_cleaning = True
+
+    def link_facts(self, url: str) -> tuple[bool, str | None, bool]:
+        """(outbound, the link rule it breaks, whether it keeps a tracking parameter)."""
+        facts = self.links.get(url)
+        if facts is None:
+            outbound = is_outbound(url, self.site_host)
+            rule = link_rule(url, self.rules, self.site_host) if outbound else None
+            parts = split(url) if outbound else None
+            tracked = bool(parts and parts.query and any(
+                self.rules.is_tracking(item.split("=", 1)[0]) for item in parts.query.split("&")))
+            facts = self.links[url] = (outbound, rule, tracked)
+        return facts
 
     def check_link_element(self, attrs: dict[str, str], add) -> None:
         url = attrs.get("href", "")
@@ -310,38 +364,62 @@ class PageScanner:
         elif attrs.get("name", "").lower() == "referrer":
             result.referrer = attrs.get("content", "")
 
-    def check_wording(self, tree: LexborHTMLParser, result: PageScan) -> None:
-        text = reader_text(visible_text(tree))
-        flat = " ".join(text.lower().split())
+    def check_wording(self, tree: LexborHTMLParser, blocks: list[LexborNode] | None,
+                      result: PageScan) -> None:
+        text = reader_text(visible_text(tree, blocks))
+        low = text.lower()
+        flat = None
         lines = None
         for rule in self.rules.wording:
-            if rule.pattern and any(phrase in flat for phrase in rule.phrases):
-                for match in rule.pattern.finditer(text):
-                    phrase = " ".join(match.group().split())
-                    result.findings.append(Finding(-1, rule.rule, phrase, "wording", phrase))
+            # Each phrase's longest word must be in the text before the flattened text is
+            # worth making: a phrase in it has every one of its words in the text.
+            if rule.pattern and any(word in low for word in rule.keywords):
+                flat = " ".join(low.split()) if flat is None else flat
+                if any(phrase in flat for phrase in rule.phrases):
+                    for match in rule.pattern.finditer(text):
+                        phrase = " ".join(match.group().split())
+                        result.findings.append(Finding(-1, rule.rule, phrase, "wording", phrase))
             if rule.labels:
-                lines = lines if lines is not None else label_candidates(text)
+                lines = lines if lines is not None else self.label_candidates(text)
                 for line, label in lines:
                     if label in rule.labels:
                         result.findings.append(Finding(-1, rule.rule, line, "wording", line))
+
+    def label_candidates(self, text: str) -> list[tuple[str, str]]:
+        """label_candidates(text), each distinct line worked out once per build."""
+        candidates = []
+        known = self.labels
+        for line in text.split("\n"):
+            if len(line) > 80:
+                continue
+            try:
+                candidate = known[line]
+            except KeyError:
+                candidate = known[line] = label_candidate(line)
+            if candidate is not None:
+                candidates.append(candidate)
+        return candidates
 
 
 BLOCK_SELECTOR = ", ".join(sorted(BLOCK))
 
 
-def visible_text(tree: LexborHTMLParser) -> str:
+def visible_text(tree: LexborHTMLParser, blocks: list[LexborNode] | None = None) -> str:
     """The body's text as a reader sees it, one block (paragraph, item, heading...) per line.
 
-    Changes the tree (call it last): hidden elements go, and each block gets a
-    line break on either side, so Lexbor's own text() gives the lines.
+    Changes the tree (call it last): each block gets a line break on either side,
+    and hidden elements go, so Lexbor's own text() gives the lines. ``blocks`` are
+    the tree's BLOCK elements when the caller has found them already (the line
+    breaks go in before the hidden elements are removed, which may free blocks
+    inside them).
     """
     body = tree.body
     if body is None:
         return ""
-    tree.strip_tags(sorted(HIDDEN_TEXT))
-    for node in body.css(BLOCK_SELECTOR):
+    for node in body.css(BLOCK_SELECTOR) if blocks is None else blocks:
         node.insert_before("\n")
         node.insert_after("\n")
+    tree.strip_tags(sorted(HIDDEN_TEXT))
     return body.text(deep=True, separator="").replace("\u00a0", " ")
 
 
@@ -349,13 +427,20 @@ def label_candidates(text: str) -> list[tuple[str, str]]:
     """Short blocks as (text, lower case), for label rules."""
     candidates = []
     for line in text.split("\n"):
-        if len(line) > 80:
-            continue
-        line = line.strip(LABEL_NOISE)
-        if line and len(line) <= 40:
-            line = " ".join(line.split())
-            candidates.append((line, line.lower()))
+        if len(line) <= 80:
+            candidate = label_candidate(line)
+            if candidate is not None:
+                candidates.append(candidate)
     return candidates
+
+
+def label_candidate(line: str) -> tuple[str, str] | None:
+    """A short line as (text, lower case) without the punctuation around it, or None."""
+    line = line.strip(LABEL_NOISE)
+    if line and len(line) <= 40:
+        line = " ".join(line.split())
+        return (line, line.lower())
+    return None
 
 
 def scan_css(css: str, site_host: str) -> list[Finding]:

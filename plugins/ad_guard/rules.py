@@ -55,6 +55,7 @@ class WordingRule:
     pattern: re.Pattern | None  # the phrases as whole words, any spacing or markup between
     labels: frozenset[str]  # lower case: a whole block holding only this word
     phrases: tuple[str, ...]  # lower case, single spaces: a cheap first test on flattened text
+    keywords: tuple[str, ...] = ()  # each phrase's longest word: a cheaper test before that one
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             pattern=phrases_pattern(lowered(entry.get("phrases", []))),
             labels=frozenset(" ".join(w.split()) for w in lowered(entry.get("labels", []))),
             phrases=tuple(" ".join(p.split()) for p in lowered(entry.get("phrases", []))),
+            keywords=tuple(sorted({max(p.split(), key=len) for p in lowered(entry.get("phrases", []))
+                                   if p.split()})),
         )
         for entry in data.get("wording", [])
     )

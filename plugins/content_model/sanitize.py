@@ -16,6 +16,15 @@ sees them. Two things happen to the HTML:
    still an error ("the sanitizer changed this HTML"): a refusal never
    depends on the walk being complete.
 
+The walk runs only when nh3 changed something. Nearly all content is clean,
+and two cheap tests prove it: nh3's output is the source itself, or it is
+Lexbor's serialization of the source (both serializers follow the HTML
+standard's fragment serialization, so for HTML nh3 keeps whole they differ
+at most in spelling, e.g. ``&rsquo;`` against ``’``, which both write as
+the character). Either equality means nh3 kept every element, attribute
+and character the source has, so there is nothing to name; any other
+output goes through the walk and the checks below, as before.
+
 URLs are resolved as a browser resolves them (WHATWG, ada-url) against the
 site's origin: a load (``img src``/``srcset``) must stay on the site; a link
 may leave it, with an allowed scheme. The affiliate and ad rules for links
@@ -196,6 +205,8 @@ class Sanitizer:
         self.allow = allow or load_allowlist()
         self.urls = UrlPolicy(self.allow, siteurl)
         self.permissive: dict[tuple, nh3.Cleaner] = {}  # by the elements and attributes a fragment uses
+        # keep_attribute's answers: nh3 asks for every attribute, and most repeat (classes, links).
+        self.kept: dict[tuple[str, str, str], str | None] = {}
         attributes = {tag: set(names) for tag, names in self.allow.attributes.items()}
         self.cleaner = nh3.Cleaner(
             tags=set(self.allow.tags),
@@ -213,6 +224,14 @@ class Sanitizer:
 
     def keep_attribute(self, tag: str, name: str, value: str) -> str | None:
         """nh3's attribute_filter: the same decisions the walk reports, applied to the output."""
+        key = (tag, name, value)
+        try:
+            return self.kept[key]
+        except KeyError:
+            kept = self.kept[key] = self.decide_attribute(tag, name, value)
+            return kept
+
+    def decide_attribute(self, tag: str, name: str, value: str) -> str | None:
         reason = self.attribute_problem(tag, name, value)
         if reason is None:
             return value
@@ -255,10 +274,13 @@ class Sanitizer:
 
     def sanitize(self, source_html: str) -> Sanitized:
         published = self.cleaner.clean(source_html)
-        if "<" not in source_html and "&" not in source_html:
-            return Sanitized(published)
+        if published == source_html or ("<" not in source_html and "&" not in source_html):
+            return Sanitized(published)  # nh3 changed nothing: nothing to name
+        tree = fragment(source_html)
+        if published == tree.html:
+            return Sanitized(published)  # nh3 kept all of it, only spelled it its own way
         seen: dict[str, set[str]] = {}
-        refusals = self.walk(source_html, seen)
+        refusals = self.walk_tree(tree, seen)
         if not refusals:
             expected = self.normalised(source_html, seen)
             if published != expected:
@@ -289,9 +311,12 @@ class Sanitizer:
                 "blob", "about", "filesystem", "livescript"}
 
     def walk(self, source_html: str, seen: dict[str, set[str]] | None = None) -> list[Refusal]:
-        seen = {} if seen is None else seen
+        """Everything in this HTML that nh3 drops, named (the full walk, whatever nh3 returns)."""
+        return self.walk_tree(fragment(source_html), {} if seen is None else seen)
+
+    def walk_tree(self, tree: LexborHTMLParser, seen: dict[str, set[str]]) -> list[Refusal]:
         refusals: list[Refusal] = []
-        stack = [top_level(fragment(source_html))]
+        stack = [top_level(tree)]
         while stack:
             node = next(stack[-1], None)
             if node is None:
