@@ -67,6 +67,8 @@ import threading
 import time
 from pathlib import Path
 
+from guide_core.problems import display_path
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "pelicanconf.py"
 # Changes here are code: the worker is restarted and the reader cache emptied.
@@ -87,12 +89,6 @@ def port_is_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def display_path(path: str) -> str:
-    """The path as build.py's messages name it: relative to the working directory when inside it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
 
 
 # --------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from guide_core.problems import display_path
 from pelican.contents import Content
 
 from . import headers
@@ -36,12 +37,6 @@ logger = logging.getLogger(__name__)
 
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 ALLOWABLE = ("link", "wording")  # kinds of finding AD_GUARD_ALLOW may let through
-
-
-def display_path(path: str | os.PathLike) -> str:
-    """A path relative to the working directory when it is inside it (as content_model prints)."""
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 @dataclass(frozen=True, order=True)

@@ -198,6 +198,12 @@ class UrlPolicy:
         return None
 
 
+# Every scheme nh3 lets through to keep_attribute, which decides per attribute (the
+# allowlist's link and image schemes); the others are named there as refused.
+SCHEMES_SEEN = frozenset({"http", "https", "mailto", "tel", "data", "javascript", "vbscript", "file", "ftp",
+                          "blob", "about", "filesystem", "livescript"})
+
+
 class Sanitizer:
     """One site's sanitizer: the allowlist, compiled once, and the site's origin."""
 
@@ -216,8 +222,7 @@ class Sanitizer:
             strip_comments=True,
             link_rel=None,  # ad_guard adds rel="noopener noreferrer" to outbound links
             # Every scheme reaches keep_attribute, which decides per attribute.
-            url_schemes={"http", "https", "mailto", "tel", "wiki", "data", "javascript", "vbscript",
-                         "file", "ftp", "blob", "about", "filesystem", "livescript"},
+            url_schemes=set(SCHEMES_SEEN),
         )
 
     # -- what nh3 keeps (the published HTML) --------------------------------------------
@@ -307,8 +312,7 @@ class Sanitizer:
 
     @staticmethod
     def cleaner_schemes() -> set[str]:
-        return {"http", "https", "mailto", "tel", "wiki", "data", "javascript", "vbscript", "file", "ftp",
-                "blob", "about", "filesystem", "livescript"}
+        return set(SCHEMES_SEEN)
 
     def walk(self, source_html: str, seen: dict[str, set[str]] | None = None) -> list[Refusal]:
         """Everything in this HTML that nh3 drops, named (the full walk, whatever nh3 returns)."""
