@@ -28,7 +28,7 @@ from pelican.contents import Content
 from . import headers
 from .content_files import check_content_files
 from .links import clean_links
-from .output_scan import Finding, PageScanner, reader_text, scan_css, theme_scripts
+from .output_scan import Finding, PageScan, PageScanner, reader_text, scan_css, theme_scripts
 from .rules import AllowEntry, Rules, load_rules, read_allowlist
 
 COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
@@ -140,8 +140,11 @@ def check_site(pelican) -> None:
     output = Path(settings["OUTPUT_PATH"])
     pages = sorted(output.rglob("*.html"))
     scanner = PageScanner(_guard.rules, _guard.site_host, _guard.scripts)
+    # Output file (relative, "/"-separated) -> the MARKS it holds, for later plugins.
+    pelican.page_marks = {}
     for page in pages:
-        check_page(page, output, scanner, report)
+        scan = check_page(page, output, scanner, report)
+        pelican.page_marks[page.relative_to(output).as_posix()] = scan.marks
     theme_css = Sources(lambda: read_sources(Path(settings["THEME"]) / "static", [], (".css",)))
     stylesheets = sorted(output.rglob("*.css"))
     for stylesheet in stylesheets:
@@ -153,7 +156,7 @@ def check_site(pelican) -> None:
     logger.info("ad_guard: checked %d pages and %d stylesheets", len(pages), len(stylesheets))
 
 
-def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -> None:
+def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -> PageScan:
     html = page.read_text(encoding="utf-8", errors="replace")
     scan = scanner.scan(html)
     if scan.needs_cleaning:
@@ -178,6 +181,7 @@ def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -
                                     "policy"))
     own = _guard.pages.get(os.path.normpath(page))
     report.add_output(findings, page, output, html, own, report.sources)
+    return scan
 
 
 def output_name(file: Path, output: Path) -> str:

@@ -108,12 +108,17 @@ class Finding:
     needle: str = ""  # what to look for in the sources; "" for template-only problems
 
 
+# Element ids whose presence on a written page other plugins need to know.
+MARKS = ("quick-exit",)
+
+
 @dataclass
 class PageScan:
     findings: list[Finding] = field(default_factory=list)
     needs_cleaning: bool = False  # an outbound link kept tracking or lacks rel noopener noreferrer
     policy: str | None = None  # the Content-Security-Policy meta's content
     referrer: str | None = None
+    marks: frozenset[str] = frozenset()  # which of the scanner's MARKS (element ids) the page holds
 
 
 # Every format character (Unicode category Cf: soft hyphen, zero-width space and
@@ -205,6 +210,9 @@ class PageScanner:
     def scan(self, page: str) -> PageScan:
         result = PageScan()
         tree = LexborHTMLParser(page)
+        # What other plugins ask of the written page, answered from this one parse: the
+        # service worker never keeps a page that has the quick exit (publishing/offline.py).
+        result.marks = frozenset(mark for mark in MARKS if tree.css_first(f"#{mark}") is not None)
         root = tree.root
         blocks: list[LexborNode] = []  # for the visible text's line breaks (found on the way)
         if root is not None:

@@ -22,8 +22,8 @@ import logging
 from pathlib import Path
 from urllib.parse import urlparse
 
-import lxml.html
 import rjsmin
+from selectolax.lexbor import LexborHTMLParser
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,20 @@ def cached_urls(output: Path, base: str) -> tuple[list[str], list[str]]:
     return [f"{base}/{path}" for path in first_visit], [f"{base}/{path}" for path in search]
 
 
-def sensitive_urls(output: Path, base: str) -> list[str]:
-    """Every page that carries the quick exit: the worker never keeps them."""
+def sensitive_urls(output: Path, base: str, marks: dict[str, frozenset[str]] | None = None) -> list[str]:
+    """Every page that carries the quick exit: the worker never keeps them.
+
+    ``marks`` is what ad_guard's one parse of each written page found (output file ->
+    the ids it holds); without ad_guard the pages are parsed here.
+    """
     urls = []
     for path in sorted(output.rglob("*.html")):
-        if lxml.html.fromstring(path.read_bytes()).get_element_by_id(SENSITIVE_MARK, None) is None:
-            continue
         relative = path.relative_to(output).as_posix()
+        if marks is not None and relative in marks:
+            if SENSITIVE_MARK not in marks[relative]:
+                continue
+        elif LexborHTMLParser(path.read_text(encoding="utf-8")).css_first(f"#{SENSITIVE_MARK}") is None:
+            continue
         urls.append(f"{base}/{relative.removesuffix('index.html')}")
     return urls
 def search_fetched_whole(output: Path) -> bool:
@@ -90,7 +97,7 @@ def write_service_worker(pelican) -> None:
     base = urlparse(pelican.settings["SITEURL"]).path.rstrip("/")
     text = text.replace(BUILD_HASH_TOKEN, json.dumps(build_hash(output)))
     precache, search = cached_urls(output, base)
-    sensitive = sensitive_urls(output, base)
+    sensitive = sensitive_urls(output, base, getattr(pelican, "page_marks", None))
     precache = [url for url in precache if url not in sensitive]
     text = text.replace(PRECACHE_TOKEN, json.dumps(precache))
     text = text.replace(SENSITIVE_TOKEN, json.dumps(sensitive))
