@@ -47,6 +47,7 @@ import io
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -164,7 +165,13 @@ PAGEFIND_FIRST = f"""async (text) => {{
 }}"""
 
 
+BUILDS: dict[str, dict] = {}
+
+
 def build(content: Path, output: Path) -> Path:
+    """The real build (tools/build.py) of ``content``; its wall and CPU time go in BUILDS."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build.py"), "--content", str(content),
          "--output", str(output)],
@@ -174,6 +181,11 @@ def build(content: Path, output: Path) -> Path:
     )
     if result.returncode != 0:
         raise SystemExit(f"search_bench: building {content} failed:\n{result.stderr[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    BUILDS[str(output)] = {
+        "wall": time.perf_counter() - start,
+        "cpu": after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime,
+    }
     return output
 
 
@@ -332,16 +344,21 @@ def latency(browser, url: str, texts: list[str], runs: int) -> dict[str, list[fl
     return measured
 
 
-def index_build_time(output: Path) -> float:
-    """Seconds to build and write the index of an already built site (extraction not included)."""
+def index_build_time(output: Path) -> tuple[float, float]:
+    """CPU and wall seconds to build and write the index of an already built site.
+
+    ``write_search_files`` on the documents of the built pages, in this process:
+    gathering the documents is not included. CPU (process time) is the figure to
+    compare on a shared machine; wall time includes waiting for the cores.
+    """
     from search_index import index as search_files
     from search_index.extract import documents_in_site
 
     documents = documents_in_site(output, "guide/")
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
+        cpu, start = time.process_time(), time.perf_counter()
         search_files.write_search_files(Path(tmp), documents, [])
-        return time.perf_counter() - start
+        return time.process_time() - cpu, time.perf_counter() - start
 
 
 def install_pagefind() -> str | None:
@@ -426,6 +443,7 @@ def measure_site(browser, output: Path, runs: int, texts: list[str], work: Path,
             "documents": len(documents_in_site(output, "guide/")),
             "files": search_bytes(output),
             "build": index_build_time(output),
+            "site_build": BUILDS.get(str(output), {"wall": 0.0, "cpu": 0.0}),
             "first": median_run(in_fresh_browsers(browser, url + "/", FIRST_RESULT, runs, slow=False)),
             "first_slow": median_run(in_fresh_browsers(browser, url + "/", FIRST_RESULT, max(1, runs // 2),
                                                        slow=True)),
@@ -465,7 +483,9 @@ def report(results: dict, markdown: bool, typos: int) -> str:
     row("ours: index files / raw / gzipped", [f"{s['files'][0]:,} / {kb(s['files'][1])} / {kb(s['files'][2])}"
                                               for s in sites])
     row("Pagefind: bundle on disk", pf(lambda p: kb(p["bundle"])))
-    row("ours: index build time", [f"{s['build']:.2f} s" for s in sites])
+    row("whole site build (tools/build.py): wall / CPU",
+        [f"{s['site_build']['wall']:.1f} / {s['site_build']['cpu']:.1f} s" for s in sites])
+    row("ours: index build time, CPU / wall", [f"{s['build'][0]:.2f} / {s['build'][1]:.2f} s" for s in sites])
     row("Pagefind: indexing time", pf(lambda p: f"{p['indexing']:.2f} s"))
     row("ours: fetched, focus to first result (gzip)", [kb(s["first"]["bytes"]) for s in sites])
     row("Pagefind: fetched, start to first result", pf(lambda p: kb(p["first"]["bytes"])))
@@ -491,6 +511,8 @@ def report(results: dict, markdown: bool, typos: int) -> str:
     lines.append("")
     if errors:
         lines.append("Pagefind not measured: " + "; ".join(sorted(errors)))
+    lines.append("Machine load (1, 5, 15 min) when this table was printed: "
+                 + ", ".join(f"{v:.2f}" for v in os.getloadavg()) + f" on {os.cpu_count()} cores.")
     lines.append(
         f"Reader queries: the {len(QUERIES)} of tests/search_queries.json (their targets are the guide's "
         "pages; at the larger sizes any replica counts). One-typo queries: tools/search_bench.py "
