@@ -340,6 +340,54 @@ def search_files_of(output: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.js*")}
 
 
+def lunr_py_builder_index(refs: dict, digits: int | None) -> dict:
+    """The index lunr.py's own Builder makes of the documents with our pipeline: what build_index replaced."""
+    from lunr.builder import Builder
+    from lunr.pipeline import Pipeline
+    from lunr.stop_word_filter import stop_word_filter
+    from search_index.parts import utf16_order
+    from search_index.pipeline import search_pipeline, stemmer, trimmer
+
+    builder = Builder()
+    builder.pipeline = Pipeline()
+    builder.pipeline.add(trimmer, stop_word_filter, stemmer)
+    builder.search_pipeline = search_pipeline()
+    builder.ref("ref")
+    builder.field("title", boost=search_files.TITLE_BOOST, extractor=lambda doc: words(doc["title"]))
+    builder.field("text", extractor=lambda doc: words(doc["text"]))
+    for ref, document in refs.items():
+        text = f"{document.text} {document.keywords}" if document.keywords else document.text
+        builder.add({"ref": ref, "title": document.title, "text": text})
+    serialised = builder.build().serialize()
+    # Numbered and listed in JavaScript's order, weights to `digits` digits: what build_index writes.
+    ranked = sorted(serialised["invertedIndex"], key=lambda entry: utf16_order(entry[0]))
+    number = {entry[1]["_index"]: rank for rank, entry in enumerate(ranked)}
+    for _, posting in ranked:
+        posting["_index"] = number[posting["_index"]]
+    for _, vector in serialised["fieldVectors"]:
+        pairs = sorted(zip((number[i] for i in vector[0::2]), vector[1::2]))
+        weights = [weight for _, weight in pairs]
+        if digits:
+            weights = [search_files.significant(weight, digits) for weight in weights]
+        vector[:] = [value for (term, _), weight in zip(pairs, weights) for value in (term, weight)]
+    serialised["invertedIndex"] = ranked
+    return serialised
+
+
+@pytest.mark.parametrize("digits", [None, search_files.SCORE_DIGITS])
+def test_build_index_is_exactly_what_lunr_py_s_builder_builds(guide, digits):
+    """Our direct computation of lunr's postings and BM25 weights equals lunr.py's Builder, float for float.
+
+    The guide's own documents, plus words that trim to nothing, stop words,
+    non-ASCII letters and a document with an empty title.
+    """
+    documents = documents_in_site(guide)
+    documents.append(SearchDocument("guide/odd/", "", "chapter", "éé ünï the 'quoted' a.b 中文 x_y 😀 café"))
+    documents.append(SearchDocument("guide/odd/#a", "The And", "chapter", "", keywords="spouse husband"))
+    refs = search_files.assign_refs(documents)
+    assert search_files.build_index(refs, digits) == lunr_py_builder_index(refs, digits)
+
+
 def test_the_build_writes_a_compact_deterministic_index_in_parts(basic, tmp_path):
     files = search_files_of(basic)
     meta = read_meta(basic / "search")
