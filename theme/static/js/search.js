@@ -1,8 +1,8 @@
 // Search the guide on the reader's device: the page side. search-engine.js
-// (loaded just before this file) fetches lunr.js and the index parts from
-// /search/ the first time the search box gets focus, or when /search/ opens,
-// and answers queries; this file draws them. Nothing typed leaves the page.
-// docs/search.md has the why.
+// (loaded just before this file) starts the search worker, which fetches
+// lunr.js and the index parts from /search/ the first time the search box
+// gets focus, or when /search/ opens, and answers queries; this file draws
+// them. Nothing typed leaves the device. docs/search.md has the why.
 //
 // Header: results as you type in a listbox under the box (combobox pattern).
 // /search/?q=...: the full list inside #search-results, which holds nothing but
@@ -16,7 +16,7 @@
   var input = document.getElementById("site-search");
   var form = input && input.form;
   var library = window.closerSearchEngine;
-  if (!form || !library || !window.fetch || !window.URL || !window.Map) return;
+  if (!form || !library || !window.URL || !window.Map || !window.Worker) return;
 
   var SEARCH_URL = new URL(form.getAttribute("action") || "/search/", document.baseURI);
   var ROOT_URL = new URL("../", SEARCH_URL);
@@ -24,13 +24,12 @@
   var PAGE_SIZE = 20;
   var DEBOUNCE_MS = 80;
   var KIND_LABELS = { chapter: "Chapter", faq: "FAQ", tip: "Tip", topic: "Topic", page: "Page" };
-  var WORD = /[\p{L}\p{N}'\u2018\u2019\u02bc]+/gu;
   var UNAVAILABLE = "Search is not available right now.";
   var PART_MISSING = "Search could not load part of its index.";
   var BROKEN = "Search could not handle this text.";
 
   var engine = library.create(SEARCH_URL);
-  var words = library.words;
+  var hasWords = library.hasWords;
   var wellFormed = library.wellFormed;
   var prefetched = null;
 
@@ -38,13 +37,14 @@
     return engine.ready();
   }
 
-  // Hits for `text` with the documents of the first `shown` of them.
+  // Hits for `text` with the documents (and matched words) of the first `shown` of them.
   function find(text, typing, shown) {
-    return engine.search(text, typing, shown).then(function (found) {
-      return engine.withDocuments(found.hits.slice(0, shown)).then(function (withDocs) {
-        return { hits: withDocs, total: found.total };
-      });
-    });
+    return engine.find(text, typing, shown);
+  }
+
+  // A failure nobody waits for (loading on focus): logged, and shown when the reader searches.
+  function logged(error) {
+    console.error("search:", error && error.message || error);
   }
 
   // After a first search, a small index is fetched whole (one part at a
@@ -60,14 +60,21 @@
         }, 4000);
       })
         .then(engine.prefetch)
-        .catch(function () { prefetched = null; return false; });
+        .catch(function (error) {
+          logged(error);
+          prefetched = null;
+          return false;
+        });
     }
     return prefetched;
   }
 
   function failureText(error) {
-    if (error && error.name === "PartError") return error.message.indexOf("meta.json") >= 0 || error.message.indexOf("lunr") >= 0
-      ? UNAVAILABLE : PART_MISSING;
+    if (error && error.name === "PartError") {
+      var message = String(error.message);
+      return /meta\.json|lunr|search worker/.test(message) ? UNAVAILABLE : PART_MISSING;
+    }
+    console.error("search:", error);  // a bug: said to the reader, and logged for whoever looks
     return BROKEN;
   }
 
@@ -80,25 +87,11 @@
     return node;
   }
 
-  // Where the words of `text` that match `terms` are, as [start, end] pairs.
-  function matches(text, terms) {
-    var wanted = Object.create(null);
-    terms.forEach(function (term) { wanted[term] = true; });
-    var found = [];
-    var match;
-    WORD.lastIndex = 0;
-    while ((match = WORD.exec(text)) !== null) {
-      if (words(match[0]).some(function (word) { return wanted[engine.stemmed(word)]; })) {
-        found.push([match.index, match.index + match[0].length]);
-      }
-    }
-    return found;
-  }
-
   // `text` cut to about `length` characters around its first match, matched words in <mark>.
-  function highlighted(text, terms, length) {
+  // `marks` are the [start, end] pairs of the matched words (the worker found them).
+  function highlighted(text, marks, length) {
     var fragment = document.createDocumentFragment();
-    var marks = matches(text, terms);
+    marks = marks || [];
     var start = 0;
     var end = text.length;
     if (text.length > length) {
@@ -130,12 +123,12 @@
     link.href = new URL(doc.url, ROOT_URL).href;
     link.appendChild(element("span", "search-result__kind", KIND_LABELS[doc.kind] || "Page"));
     var title = element("span", "search-result__title");
-    title.appendChild(highlighted(doc.title, hit.terms, 200));
+    title.appendChild(highlighted(doc.title, hit.marks && hit.marks.title, 200));
     link.appendChild(title);
     if (doc.page) link.appendChild(element("span", "search-result__page", doc.page));
     if (doc.text) {
       var snippet = element("span", "search-result__snippet");
-      snippet.appendChild(highlighted(doc.text, hit.terms, length));
+      snippet.appendChild(highlighted(doc.text, hit.marks && hit.marks.text, length));
       link.appendChild(snippet);
     }
     return link;
@@ -295,7 +288,7 @@
   function update() {
     var text = wellFormed(input.value);
     var mine = ++latest;
-    if (!words(text).length || text.trim().length < 2) {
+    if (!hasWords(text) || text.trim().length < 2) {
       emptyDropdown();
       status.textContent = "";
       close();
@@ -315,7 +308,7 @@
   }
 
   input.addEventListener("focus", function () {
-    load().catch(function () {});  // a failure is shown when the reader searches
+    load().catch(logged);  // and shown when the reader searches
     if (options.length || note.firstChild) open();
   });
   input.addEventListener("input", function () {
@@ -391,7 +384,7 @@
     clear(results);
     setRetry("");
     if (none) none.hidden = true;
-    if (!words(text).length) {
+    if (!hasWords(text)) {
       if (pageStatus) pageStatus.textContent = "";
       return Promise.resolve();
     }
@@ -427,7 +420,7 @@
 
   if (results) {
     input.value = wellFormed(queryInAddress());
-    load().catch(function () {});
+    load().catch(logged);
     showPage(input.value);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -450,7 +443,6 @@
       return update();
     },
     showPage: showPage,
-    words: words,
     clauses: function (text, typing) {
       return engine.clauses(text, !!typing);
     },
@@ -464,9 +456,7 @@
     },
     // Every hit's ref and score, best first, without fetching any document.
     refs: function (text, typing) {
-      return engine.search(text, !!typing, PAGE_SIZE).then(function (found) {
-        return found.all().map(function (hit) { return { ref: hit.ref, score: hit.score }; });
-      });
+      return engine.refs(text, !!typing, PAGE_SIZE);
     },
     prefetched: function () {
       return prefetched ? prefetched : Promise.resolve(false);
