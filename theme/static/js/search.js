@@ -1,12 +1,13 @@
-// Search the guide on the reader's device: the page side. search-engine.js
+// Search the guide on the reader's device: the header's search box. search-engine.js
 // (loaded just before this file) starts the search worker, which fetches
 // lunr.js and the index parts from /search/ the first time the search box
 // gets focus, or when /search/ opens, and answers queries; this file draws
 // them. Nothing typed leaves the device. docs/search.md has the why.
 //
-// Header: results as you type in a listbox under the box (combobox pattern).
-// /search/?q=...: the full list inside #search-results, which holds nothing but
-// results, best first, each one <a>. All text goes in with textContent. No
+// Results as you type in a listbox under the box (combobox pattern); the
+// result links and failure notes are shared with the search page
+// (search-results.js, /search/ only) through closerSearchBox. All text goes in
+// with textContent. No
 // input throws: text is made well-formed first (a lone surrogate would make
 // encodeURIComponent throw), and a part of the index that cannot be fetched
 // gives a message and a "Try again" button, never a page error or stale results.
@@ -359,81 +360,28 @@
     input.select();
   });
 
-  // ---- The search page: /search/?q=... --------------------------------------
-
-  var results = document.getElementById("search-results");
-  var pageStatus = document.getElementById("search-status");
-  var none = document.getElementById("search-none");
-  var retryRow = null;
-  var latestPage = 0;
-
-  function setRetry(message, retry) {
-    if (!retryRow && pageStatus) {
-      retryRow = element("p", "search-failure");
-      pageStatus.parentNode.insertBefore(retryRow, pageStatus.nextSibling);
-    }
-    if (!retryRow) return;
-    retryRow.hidden = !message;
-    if (message) failureNote(retryRow, message, retry); else clear(retryRow);
-  }
-
-  function showPage(text) {
-    if (!results) return Promise.resolve();
-    text = wellFormed(text);
-    var mine = ++latestPage;
-    clear(results);
-    setRetry("");
-    if (none) none.hidden = true;
-    if (!hasWords(text)) {
-      if (pageStatus) pageStatus.textContent = "";
-      return Promise.resolve();
-    }
-    return Promise.resolve().then(function () {
-      return find(text, false, PAGE_SIZE);
-    }).then(function (found) {
-      if (mine !== latestPage) return;
-      clear(results);
-      found.hits.forEach(function (hit) { results.appendChild(resultLink(hit, 240)); });
-      if (pageStatus) {
-        pageStatus.textContent = found.total
-          ? plural(found.total, "result") + " for " + quoted(text) + (found.total > PAGE_SIZE ? ", the best " + PAGE_SIZE + " shown" : "")
-          : "No results for " + quoted(text) + ".";
-      }
-      if (none) none.hidden = found.total > 0;
-      prefetchLater();
-    }).catch(function (error) {
-      if (mine !== latestPage) return;
-      clear(results);
-      var message = failureText(error);
-      if (pageStatus) pageStatus.textContent = message;
-      setRetry(message, function () { showPage(text); });
-    });
-  }
-
-  function queryInAddress() {
-    try {
-      return new URLSearchParams(window.location.search).get("q") || "";
-    } catch (error) {
-      return "";
-    }
-  }
-
-  if (results) {
-    input.value = wellFormed(queryInAddress());
-    load().catch(logged);
-    showPage(input.value);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      close();
-      var text = wellFormed(input.value);
-      if (text !== queryInAddress()) window.history.pushState(null, "", pageURL(text));
-      showPage(text);
-    });
-    window.addEventListener("popstate", function () {
-      input.value = wellFormed(queryInAddress());
-      showPage(input.value);
-    });
-  }
+  // What the search page (search-results.js) draws with: the same engine,
+  // the same result links and failure notes as the dropdown.
+  window.closerSearchBox = Object.freeze({
+    input: input,
+    form: form,
+    pageSize: PAGE_SIZE,
+    load: load,
+    find: find,
+    logged: logged,
+    prefetchLater: prefetchLater,
+    failureText: failureText,
+    failureNote: failureNote,
+    resultLink: resultLink,
+    element: element,
+    clear: clear,
+    plural: plural,
+    quoted: quoted,
+    pageURL: pageURL,
+    close: close,
+    hasWords: hasWords,
+    wellFormed: wellFormed
+  });
 
   // For tests and the benchmark: the same search the page runs.
   window.closerSearch = Object.freeze({
@@ -442,7 +390,9 @@
       input.value = text;
       return update();
     },
-    showPage: showPage,
+    showPage: function (text) {  // the search page's own search (search-results.js), elsewhere nothing
+      return window.closerSearchResults ? window.closerSearchResults.show(text) : Promise.resolve();
+    },
     clauses: function (text, typing) {
       return engine.clauses(text, !!typing);
     },
