@@ -44,7 +44,7 @@
     try {
       found = await box.find(text, false, PAGE_SIZE);
     } catch (error) {
-      if (mine !== latestPage) return;
+      if (mine !== latestPage) return box.staleFailure(error);
       box.clear(results);
       var message = box.failureText(error);
       if (pageStatus) pageStatus.textContent = message;

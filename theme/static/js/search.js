@@ -70,6 +70,11 @@
     return prefetched;
   }
 
+  // A search the reader has typed past failed: nothing to show, but a bug is still logged.
+  function staleFailure(error) {
+    if (!error || error.name !== "PartError") logged(error);
+  }
+
   function failureText(error) {
     if (error && error.name === "PartError") {
       var message = String(error.message);
@@ -303,7 +308,7 @@
       showDropdown(found.hits, found.total, text);
       prefetchLater();
     }).catch(function (error) {
-      if (mine !== latest) return;
+      if (mine !== latest) return staleFailure(error);
       showFailure(error, text);
     });
   }
@@ -369,6 +374,7 @@
     load: load,
     find: find,
     logged: logged,
+    staleFailure: staleFailure,
     prefetchLater: prefetchLater,
     failureText: failureText,
     failureNote: failureNote,
