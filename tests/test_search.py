@@ -338,6 +338,54 @@ def search_files_of(output: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.js*")}
 
 
+def lunr_py_builder_index(refs: dict, digits: int | None) -> dict:
+    """The index lunr.py's own Builder makes of the documents with our pipeline: what build_index replaced."""
+    from lunr.builder import Builder
+    from lunr.pipeline import Pipeline
+    from lunr.stop_word_filter import stop_word_filter
+    from search_index.parts import utf16_order
+    from search_index.pipeline import search_pipeline, stemmer, trimmer
+
+    builder = Builder()
+    builder.pipeline = Pipeline()
+    builder.pipeline.add(trimmer, stop_word_filter, stemmer)
+    builder.search_pipeline = search_pipeline()
+    builder.ref("ref")
+    builder.field("title", boost=search_files.TITLE_BOOST, extractor=lambda doc: words(doc["title"]))
+    builder.field("text", extractor=lambda doc: words(doc["text"]))
+    for ref, document in refs.items():
+        text = f"{document.text} {document.keywords}" if document.keywords else document.text
+        builder.add({"ref": ref, "title": document.title, "text": text})
+    serialised = builder.build().serialize()
+    # Numbered and listed in JavaScript's order, weights to `digits` digits: what build_index writes.
+    ranked = sorted(serialised["invertedIndex"], key=lambda entry: utf16_order(entry[0]))
+    number = {entry[1]["_index"]: rank for rank, entry in enumerate(ranked)}
+    for _, posting in ranked:
+        posting["_index"] = number[posting["_index"]]
+    for _, vector in serialised["fieldVectors"]:
+        pairs = sorted(zip((number[i] for i in vector[0::2]), vector[1::2]))
+        weights = [weight for _, weight in pairs]
+        if digits:
+            weights = [search_files.significant(weight, digits) for weight in weights]
+        vector[:] = [value for (term, _), weight in zip(pairs, weights) for value in (term, weight)]
+    serialised["invertedIndex"] = ranked
+    return serialised
+
+
+@pytest.mark.parametrize("digits", [None, search_files.SCORE_DIGITS])
+def test_build_index_is_exactly_what_lunr_py_s_builder_builds(guide, digits):
+    """Our direct computation of lunr's postings and BM25 weights equals lunr.py's Builder, float for float.
+
+    The guide's own documents, plus words that trim to nothing, stop words,
+    non-ASCII letters and a document with an empty title.
+    """
+    documents = documents_in_site(guide)
+    documents.append(SearchDocument("guide/odd/", "", "chapter", "éé ünï the 'quoted' a.b 中文 x_y 😀 café"))
+    documents.append(SearchDocument("guide/odd/#a", "The And", "chapter", "", keywords="spouse husband"))
+    refs = search_files.assign_refs(documents)
+    assert search_files.build_index(refs, digits) == lunr_py_builder_index(refs, digits)
+
+
 def test_the_build_writes_a_compact_deterministic_index_in_parts(basic, tmp_path):
     files = search_files_of(basic)
     meta = read_meta(basic / "search")
@@ -670,7 +718,6 @@ def test_an_empty_site_gets_an_empty_index_lunr_can_load(tmp_path):
 SINGLE_FILE = "/search/single-file-index.json"
 
 LOAD_INDEX = """async ([queries, url]) => {
-  await closerSearch.load();
   const idx = lunr.Index.load(await (await fetch(url)).json());
   return queries.map(q => idx.search(q).map(r => ({ref: r.ref, score: r.score})));
 }"""
@@ -682,10 +729,18 @@ def serve_single_file(page, serialised: dict) -> None:
     page.route("**" + SINGLE_FILE, lambda route: route.fulfill(body=body, content_type="application/json"))
 
 
+def lunr_in_the_page(page) -> None:
+    """The site's own lunr.min.js in the test page, to compare with: search never puts lunr there."""
+    assert page.evaluate("() => typeof window.lunr") == "undefined", "lunr belongs in the search worker"
+    search = page.evaluate("() => document.querySelector('.search-form').action")
+    page.add_script_tag(url=search + "lunr.min.js")
+
+
 def test_lunr_js_in_chromium_finds_what_lunr_py_finds(basic, basic_server, open_page):
     queries = VOWEL_Y + ["budget", "listening", "attention", "partner", "fighting", "money pay", "calm fair"]
     watched = open_page(basic_server + "/")
     serve_single_file(watched.page, index_of(basic))
+    lunr_in_the_page(watched.page)
     javascript = watched.page.evaluate(LOAD_INDEX, [queries, SINGLE_FILE])
     index = load_index(index_of(basic))
     for query, theirs in zip(queries, javascript):
@@ -752,6 +807,7 @@ def test_chunked_and_single_file_indexes_return_the_same_results(server, open_pa
         watched = open_page(server + "/")
         serve_single_file(watched.page, single)
         watched.page.evaluate("() => closerSearch.load()")
+        lunr_in_the_page(watched.page)
         found = watched.page.evaluate(CHUNKED_AND_SINGLE, [order, SINGLE_FILE])
         assert watched.page_errors == [] and watched.console_errors == []
         fetched_parts = [p for p in fetched(watched.page) if re.search(r"/[hx]\d+\.json$", p)]
@@ -1048,16 +1104,69 @@ def test_when_lunr_or_the_term_list_cannot_load_search_says_so_and_recovers(serv
     assert watched.page_errors == []
 
 
+def test_the_engine_runs_in_a_worker_and_the_page_never_holds_lunr(server, open_page):
+    """lunr.js, the term list and the parts live in the search worker; the page only draws."""
+    watched = open_page(server + "/")
+    page = watched.page
+    page.focus("#site-search")
+    assert shown_results(page, "trust")
+    worker = search_worker(page)
+    assert worker.evaluate("() => typeof self.lunr.Index") == "function"
+    assert worker.evaluate("() => typeof document") == "undefined"
+    assert page.evaluate("() => typeof window.lunr") == "undefined"
+    page_files, worker_files = page.evaluate(RESOURCES), worker.evaluate(RESOURCES)
+    assert not [path for path in page_files if path.startswith("/search/")], "the page fetched search files"
+    assert set(SEARCH_FILES) <= set(worker_files)
+    assert [path for path in worker_files if re.search(r"/search/\w+/[hxd]\d+\.json$", path)]
+    # The page loads the worker from its fingerprinted asset address.
+    script = page.locator("script[data-worker]")
+    assert re.search(r"/assets/js/search-worker\.[0-9a-f]+\.js$", script.get_attribute("data-worker"))
+    assert watched.page_errors == [] and watched.console_errors == []
+
+
+def test_a_worker_that_cannot_start_gives_a_message_and_a_retry(server, open_page):
+    watched = open_page(server + "/")
+    page = watched.page
+    worker_script = re.compile(r"/search-worker\.[0-9a-f]+\.js$")
+    page.route(worker_script, lambda route: route.fulfill(status=404, body="gone"))
+    page.focus("#site-search")
+    page.fill("#site-search", "money")
+    note = page.locator(".search-panel__note")
+    expect(note).to_contain_text("Search is not available right now.")
+    expect(page.locator(STATUS)).to_have_text("Search is not available right now. \u201cmoney\u201d")
+    page.unroute(worker_script)
+    note.get_by_role("button", name="Try again").click()
+    expect(page.locator(OPTIONS).first).to_be_visible()
+    expect(page.locator(STATUS)).to_contain_text("for \u201cmoney\u201d")
+    assert watched.page_errors == []
+
+
 # -- loading, keyboard, the search page -------------------------------------------------------------
 
 SEARCH_FILES = ("/search/meta.json", "/search/lunr.min.js")
-ALL_FETCHED = (
-    "files => files.every(f => performance.getEntriesByType('resource').some(e => e.name.endsWith(f)))"
-)
+RESOURCES = "() => performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+# Resolves once every file named has been fetched by this global scope (the page's or a worker's).
+FETCHES = """async (files) => {
+  const all = () => files.every(f => performance.getEntriesByType('resource').some(e => e.name.endsWith(f)));
+  while (!all()) await new Promise(resolve => setTimeout(resolve, 20));
+  return true;
+}"""
+
+
+def search_worker(page):
+    """The page's search worker, waiting for it to start if need be."""
+    for worker in page.workers:
+        if "/search-worker." in worker.url:
+            return worker
+    return page.wait_for_event("worker", predicate=lambda worker: "/search-worker." in worker.url)
 
 
 def fetched(page) -> list[str]:
-    return page.evaluate("() => performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
+    """Paths fetched by the page and by its workers (the search engine fetches in its worker)."""
+    paths = page.evaluate(RESOURCES)
+    for worker in page.workers:
+        paths += worker.evaluate(RESOURCES)
+    return paths
 
 
 def parts_fetched(page, letters: str = "hxd") -> list[str]:
@@ -1072,9 +1181,9 @@ def test_nothing_is_downloaded_until_the_search_box_gets_focus(guide, server, op
     page.keyboard.press("Tab")
     page.wait_for_load_state("networkidle")
     assert not set(SEARCH_FILES) & set(fetched(page))
+    assert page.workers == [], "the search worker starts on focus, not before"
     page.focus("#site-search")
-    page.wait_for_function("() => window.lunr !== undefined")
-    page.wait_for_function(ALL_FETCHED, arg=list(SEARCH_FILES))
+    search_worker(page).evaluate(FETCHES, list(SEARCH_FILES))
     page.wait_for_load_state("networkidle")
     assert parts_fetched(page) == [], "focus alone fetches the term list and lunr.js, no part of the index"
 
@@ -1095,7 +1204,7 @@ def test_a_search_fetches_only_the_parts_its_terms_are_in(guide, server, open_pa
 
 def test_the_search_page_loads_the_index_without_focus(server, open_page):
     page = open_page(server + "/search/").page
-    page.wait_for_function(ALL_FETCHED, arg=list(SEARCH_FILES))
+    assert search_worker(page).evaluate(FETCHES, list(SEARCH_FILES))
     assert set(SEARCH_FILES) <= set(fetched(page))
 
 

@@ -15,7 +15,9 @@ measured in this one run on this machine.
 - search figures from tools/search_bench.py when it exists, on the guide and
   the real guide replicated to 1,000 and 10,000 chapters (bytes and time from
   focus to first result, query latency, recall, index build time, Pagefind on
-  the same output; the 10,000-chapter size takes several minutes);
+  the same output, and a line on each of issue #20's targets; the 10,000-chapter
+  size takes most of an hour on two shared cores, its site build alone about 20
+  CPU minutes);
 - page weight (HTML + CSS + JS, gzipped) of each page type.
 """
 

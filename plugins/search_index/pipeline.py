@@ -23,11 +23,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lunr.builder import Builder
 from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.stemmer import PorterStemmer
-from lunr.stop_word_filter import stop_word_filter
+from lunr.stop_word_filter import WORDS as STOP_WORDS
 from lunr.token import Token
 
 APOSTROPHES = "'\u2018\u2019\u02bc"
@@ -100,17 +99,21 @@ stemmer.label = "stemmer"
 trimmer.label = "trimmer"
 
 
-def index_pipeline() -> Pipeline:
-    pipeline = Pipeline()
-    pipeline.add(trimmer, stop_word_filter, stemmer)
-    return pipeline
+@lru_cache(maxsize=1 << 18)
+def index_term(word: str) -> str | None:
+    """The term lunr's index pipeline makes of one word of ``words()``, or None when it drops it.
 
-
-def new_builder() -> Builder:
-    builder = Builder()
-    builder.pipeline = index_pipeline()
-    builder.search_pipeline = search_pipeline()
-    return builder
+    What lunr.py's Builder does to each token (its Tokenizer lower-cases a list's
+    elements, then trimmer, stopWordFilter, stemmer; lunr.js does the same), for
+    one word at a time and cached: a site repeats a few thousand words hundreds
+    of thousands of times. The stop word filter drops a token whose string is a
+    stop word; a lunr Token object is always true, so an empty string is kept,
+    as lunr keeps it.
+    """
+    token = trim(word.lower())
+    if token in STOP_WORDS:
+        return None
+    return stem(token)
 
 
 def search_pipeline() -> Pipeline:

@@ -1,12 +1,13 @@
-// Search the guide on the reader's device: the page side. search-engine.js
-// (loaded just before this file) fetches lunr.js and the index parts from
-// /search/ the first time the search box gets focus, or when /search/ opens,
-// and answers queries; this file draws them. Nothing typed leaves the page.
-// docs/search.md has the why.
+// Search the guide on the reader's device: the header's search box. search-engine.js
+// (loaded just before this file) starts the search worker, which fetches
+// lunr.js and the index parts from /search/ the first time the search box
+// gets focus, or when /search/ opens, and answers queries; this file draws
+// them. Nothing typed leaves the device. docs/search.md has the why.
 //
-// Header: results as you type in a listbox under the box (combobox pattern).
-// /search/?q=...: the full list inside #search-results, which holds nothing but
-// results, best first, each one <a>. All text goes in with textContent. No
+// Results as you type in a listbox under the box (combobox pattern); the
+// result links and failure notes are shared with the search page
+// (search-results.js, /search/ only) through closerSearchBox. All text goes in
+// with textContent. No
 // input throws: text is made well-formed first (a lone surrogate would make
 // encodeURIComponent throw), and a part of the index that cannot be fetched
 // gives a message and a "Try again" button, never a page error or stale results.
@@ -16,7 +17,7 @@
   var input = document.getElementById("site-search");
   var form = input && input.form;
   var library = window.closerSearchEngine;
-  if (!form || !library || !window.fetch || !window.URL || !window.Map) return;
+  if (!form || !library || !window.URL || !window.Map || !window.Worker) return;
 
   var SEARCH_URL = new URL(form.getAttribute("action") || "/search/", document.baseURI);
   var ROOT_URL = new URL("../", SEARCH_URL);
@@ -24,13 +25,12 @@
   var PAGE_SIZE = 20;
   var DEBOUNCE_MS = 80;
   var KIND_LABELS = { chapter: "Chapter", faq: "FAQ", tip: "Tip", topic: "Topic", page: "Page" };
-  var WORD = /[\p{L}\p{N}'\u2018\u2019\u02bc]+/gu;
   var UNAVAILABLE = "Search is not available right now.";
   var PART_MISSING = "Search could not load part of its index.";
   var BROKEN = "Search could not handle this text.";
 
   var engine = library.create(SEARCH_URL);
-  var words = library.words;
+  var hasWords = library.hasWords;
   var wellFormed = library.wellFormed;
   var prefetched = null;
 
@@ -38,13 +38,14 @@
     return engine.ready();
   }
 
-  // Hits for `text` with the documents of the first `shown` of them.
+  // Hits for `text` with the documents (and matched words) of the first `shown` of them.
   function find(text, typing, shown) {
-    return engine.search(text, typing, shown).then(function (found) {
-      return engine.withDocuments(found.hits.slice(0, shown)).then(function (withDocs) {
-        return { hits: withDocs, total: found.total };
-      });
-    });
+    return engine.find(text, typing, shown);
+  }
+
+  // A failure nobody waits for (loading on focus): logged, and shown when the reader searches.
+  function logged(error) {
+    console.error("search:", error && error.message || error);
   }
 
   // After a first search, a small index is fetched whole (one part at a
@@ -60,14 +61,26 @@
         }, 4000);
       })
         .then(engine.prefetch)
-        .catch(function () { prefetched = null; return false; });
+        .catch(function (error) {
+          logged(error);
+          prefetched = null;
+          return false;
+        });
     }
     return prefetched;
   }
 
+  // A search the reader has typed past failed: nothing to show, but a bug is still logged.
+  function staleFailure(error) {
+    if (!error || error.name !== "PartError") logged(error);
+  }
+
   function failureText(error) {
-    if (error && error.name === "PartError") return error.message.indexOf("meta.json") >= 0 || error.message.indexOf("lunr") >= 0
-      ? UNAVAILABLE : PART_MISSING;
+    if (error && error.name === "PartError") {
+      var message = String(error.message);
+      return /meta\.json|lunr|search worker/.test(message) ? UNAVAILABLE : PART_MISSING;
+    }
+    console.error("search:", error);  // a bug: said to the reader, and logged for whoever looks
     return BROKEN;
   }
 
@@ -80,25 +93,11 @@
     return node;
   }
 
-  // Where the words of `text` that match `terms` are, as [start, end] pairs.
-  function matches(text, terms) {
-    var wanted = Object.create(null);
-    terms.forEach(function (term) { wanted[term] = true; });
-    var found = [];
-    var match;
-    WORD.lastIndex = 0;
-    while ((match = WORD.exec(text)) !== null) {
-      if (words(match[0]).some(function (word) { return wanted[engine.stemmed(word)]; })) {
-        found.push([match.index, match.index + match[0].length]);
-      }
-    }
-    return found;
-  }
-
   // `text` cut to about `length` characters around its first match, matched words in <mark>.
-  function highlighted(text, terms, length) {
+  // `marks` are the [start, end] pairs of the matched words (the worker found them).
+  function highlighted(text, marks, length) {
     var fragment = document.createDocumentFragment();
-    var marks = matches(text, terms);
+    marks = marks || [];
     var start = 0;
     var end = text.length;
     if (text.length > length) {
@@ -130,12 +129,12 @@
     link.href = new URL(doc.url, ROOT_URL).href;
     link.appendChild(element("span", "search-result__kind", KIND_LABELS[doc.kind] || "Page"));
     var title = element("span", "search-result__title");
-    title.appendChild(highlighted(doc.title, hit.terms, 200));
+    title.appendChild(highlighted(doc.title, hit.marks && hit.marks.title, 200));
     link.appendChild(title);
     if (doc.page) link.appendChild(element("span", "search-result__page", doc.page));
     if (doc.text) {
       var snippet = element("span", "search-result__snippet");
-      snippet.appendChild(highlighted(doc.text, hit.terms, length));
+      snippet.appendChild(highlighted(doc.text, hit.marks && hit.marks.text, length));
       link.appendChild(snippet);
     }
     return link;
@@ -295,7 +294,7 @@
   function update() {
     var text = wellFormed(input.value);
     var mine = ++latest;
-    if (!words(text).length || text.trim().length < 2) {
+    if (!hasWords(text) || text.trim().length < 2) {
       emptyDropdown();
       status.textContent = "";
       close();
@@ -309,13 +308,13 @@
       showDropdown(found.hits, found.total, text);
       prefetchLater();
     }).catch(function (error) {
-      if (mine !== latest) return;
+      if (mine !== latest) return staleFailure(error);
       showFailure(error, text);
     });
   }
 
   input.addEventListener("focus", function () {
-    load().catch(function () {});  // a failure is shown when the reader searches
+    load().catch(logged);  // and shown when the reader searches
     if (options.length || note.firstChild) open();
   });
   input.addEventListener("input", function () {
@@ -366,81 +365,29 @@
     input.select();
   });
 
-  // ---- The search page: /search/?q=... --------------------------------------
-
-  var results = document.getElementById("search-results");
-  var pageStatus = document.getElementById("search-status");
-  var none = document.getElementById("search-none");
-  var retryRow = null;
-  var latestPage = 0;
-
-  function setRetry(message, retry) {
-    if (!retryRow && pageStatus) {
-      retryRow = element("p", "search-failure");
-      pageStatus.parentNode.insertBefore(retryRow, pageStatus.nextSibling);
-    }
-    if (!retryRow) return;
-    retryRow.hidden = !message;
-    if (message) failureNote(retryRow, message, retry); else clear(retryRow);
-  }
-
-  function showPage(text) {
-    if (!results) return Promise.resolve();
-    text = wellFormed(text);
-    var mine = ++latestPage;
-    clear(results);
-    setRetry("");
-    if (none) none.hidden = true;
-    if (!words(text).length) {
-      if (pageStatus) pageStatus.textContent = "";
-      return Promise.resolve();
-    }
-    return Promise.resolve().then(function () {
-      return find(text, false, PAGE_SIZE);
-    }).then(function (found) {
-      if (mine !== latestPage) return;
-      clear(results);
-      found.hits.forEach(function (hit) { results.appendChild(resultLink(hit, 240)); });
-      if (pageStatus) {
-        pageStatus.textContent = found.total
-          ? plural(found.total, "result") + " for " + quoted(text) + (found.total > PAGE_SIZE ? ", the best " + PAGE_SIZE + " shown" : "")
-          : "No results for " + quoted(text) + ".";
-      }
-      if (none) none.hidden = found.total > 0;
-      prefetchLater();
-    }).catch(function (error) {
-      if (mine !== latestPage) return;
-      clear(results);
-      var message = failureText(error);
-      if (pageStatus) pageStatus.textContent = message;
-      setRetry(message, function () { showPage(text); });
-    });
-  }
-
-  function queryInAddress() {
-    try {
-      return new URLSearchParams(window.location.search).get("q") || "";
-    } catch (error) {
-      return "";
-    }
-  }
-
-  if (results) {
-    input.value = wellFormed(queryInAddress());
-    load().catch(function () {});
-    showPage(input.value);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      close();
-      var text = wellFormed(input.value);
-      if (text !== queryInAddress()) window.history.pushState(null, "", pageURL(text));
-      showPage(text);
-    });
-    window.addEventListener("popstate", function () {
-      input.value = wellFormed(queryInAddress());
-      showPage(input.value);
-    });
-  }
+  // What the search page (search-results.js) draws with: the same engine,
+  // the same result links and failure notes as the dropdown.
+  window.closerSearchBox = Object.freeze({
+    input: input,
+    form: form,
+    pageSize: PAGE_SIZE,
+    load: load,
+    find: find,
+    logged: logged,
+    staleFailure: staleFailure,
+    prefetchLater: prefetchLater,
+    failureText: failureText,
+    failureNote: failureNote,
+    resultLink: resultLink,
+    element: element,
+    clear: clear,
+    plural: plural,
+    quoted: quoted,
+    pageURL: pageURL,
+    close: close,
+    hasWords: hasWords,
+    wellFormed: wellFormed
+  });
 
   // For tests and the benchmark: the same search the page runs.
   window.closerSearch = Object.freeze({
@@ -449,8 +396,9 @@
       input.value = text;
       return update();
     },
-    showPage: showPage,
-    words: words,
+    showPage: function (text) {  // the search page's own search (search-results.js), elsewhere nothing
+      return window.closerSearchResults ? window.closerSearchResults.show(text) : Promise.resolve();
+    },
     clauses: function (text, typing) {
       return engine.clauses(text, !!typing);
     },
@@ -464,9 +412,7 @@
     },
     // Every hit's ref and score, best first, without fetching any document.
     refs: function (text, typing) {
-      return engine.search(text, !!typing, PAGE_SIZE).then(function (found) {
-        return found.all().map(function (hit) { return { ref: hit.ref, score: hit.score }; });
-      });
+      return engine.refs(text, !!typing, PAGE_SIZE);
     },
     prefetched: function () {
       return prefetched ? prefetched : Promise.resolve(false);
