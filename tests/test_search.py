@@ -527,7 +527,7 @@ def test_tip_cards_are_documents_of_their_own_and_left_out_of_their_section(basi
 def test_faq_entries_topics_and_pages_are_documents(basic):
     docs = by_url(basic)
     faq = docs["faq/#fighting-about-money"]
-    assert faq["kind"] == "faq" and faq["title"] == "We keep fighting about money. What can we do?"
+    assert faq["kind"] == "question" and faq["title"] == "We keep fighting about money. What can we do?"
     assert faq["text"].startswith("Money fights are rarely just about money.")
     topic = docs["topics/financial-stress/"]
     assert topic["kind"] == "topic" and topic["title"] == "Money worries"
@@ -1289,7 +1289,8 @@ def test_the_search_page_lists_results_best_first_each_one_link(server, open_pag
     hrefs = page.eval_on_selector_all("#search-results > a", "links => links.map(a => a.href)")
     assert hrefs == [root + hit["url"] for hit in expected[:20]]  # the best 20 (search.js PAGE_SIZE)
     first = page.locator("#search-results > a").first
-    assert first.locator(".search-result__kind").text_content() in {"Chapter", "FAQ", "Tip", "Topic", "Page"}
+    kinds = {"Chapter", "Question", "Tip", "Topic", "Page"}  # guide_core.kinds' labels
+    assert first.locator(".search-result__kind").text_content() in kinds
     assert expected[0]["title"] in first.text_content()
     assert page.eval_on_selector_all("#search-results mark", "m => m.map(x => x.textContent.toLowerCase())")
     assert page.input_value("#site-search") == "trust"

@@ -293,7 +293,7 @@ def faq_documents(main: HtmlElement, url: str) -> list[SearchDocument]:
             text = text_of(answer)
         else:
             text = text_of(item, leave_out=lambda tag: tag.tag == "summary" or is_link_list(tag))
-        documents.append(SearchDocument(f"{url}#{item.get('id')}", question, "faq", text))
+        documents.append(SearchDocument(f"{url}#{item.get('id')}", question, "question", text))
     return documents
 
 

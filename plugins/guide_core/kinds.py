@@ -37,12 +37,13 @@ class Kind:
     listed: str  # where a reader finds the list of them ("" : nowhere)
 
 
+# In this order search numbers its documents (chapters first); add a kind at the end.
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("chapter", "Chapter", "an article", "articles", "guide/{slug}/", "c", True, True, "/"),
     Kind("question", "Question", "an FAQ entry", "faq", "faq/{slug}/", "f", True, True, "/faq/"),
+    Kind("tip", "Tip", "a tip card", None, "guide/{chapter}/#{id}", "t", False, False, "/tips/"),
     Kind("topic", "Topic", "a topic", "topics", "topics/{slug}/", "o", False, False, "/topics/"),
     Kind("page", "Page", "a page", "pages", "{slug}/", "p", True, False, ""),
-    Kind("tip", "Tip", "a tip card", None, "guide/{chapter}/#{id}", "t", False, False, "/tips/"),
 )}
 BY_FOLDER = {kind.folder: kind for kind in KINDS.values() if kind.folder}
 BY_PREFIX = {kind.search_prefix: kind for kind in KINDS.values()}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class SearchDocument:
     url: str  # relative to the site root: "guide/building-trust/#keep-small-promises"
     title: str
-    kind: str  # chapter, faq, tip, topic, page
+    kind: str  # a guide_core.kinds name: chapter, question, tip, topic, page
     text: str
     page: str = ""  # the title of the page a section or tip card belongs to
     keywords: str = ""  # indexed with the text, never shown (a topic's aliases)

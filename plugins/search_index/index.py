@@ -26,11 +26,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guide_core import kinds
 from lunr import __TARGET_JS_VERSION__
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from .extract import SearchDocument
-from .parts import REF_PREFIX, utf16_order, write_parts
+from .parts import utf16_order, write_parts
 from .pipeline import index_term, stem, trim, words
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def assign_refs(documents: Iterable[SearchDocument]) -> dict[str, SearchDocument
     for document in documents:
         number = counters.get(document.kind, 0)
         counters[document.kind] = number + 1
-        refs[f"{REF_PREFIX[document.kind]}{number}"] = document
+        refs[f"{kinds.kind(document.kind).search_prefix}{number}"] = document
     return refs
 
 

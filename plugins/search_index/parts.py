@@ -41,6 +41,8 @@ import json
 import shutil
 from pathlib import Path
 
+from guide_core import kinds
+
 COMMON_SHARE = 0.25
 PART_BYTES = 24_000  # raw JSON per term-range part: about 8 KB gzipped
 GROUP = 8  # documents per snippet file
@@ -50,7 +52,8 @@ FLAG_TITLE, FLAG_TEXT, FLAG_COMMON = 1, 2, 4
 # A ref is a kind letter and a number (c12, f3): short, and never integer-like, since
 # JavaScript orders integer-like keys numerically and lunr.js would then break ties
 # differently from lunr.py. Documents are numbered by kind in this order.
-REF_PREFIX = {"chapter": "c", "faq": "f", "tip": "t", "topic": "o", "page": "p"}
+# A document's reference starts with its kind's letter (guide_core.kinds, the one registry).
+REF_PREFIX = {kind.name: kind.search_prefix for kind in kinds.KINDS.values()}
 KIND_OF = {letter: kind for kind, letter in REF_PREFIX.items()}
 BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -194,6 +197,8 @@ def write_parts(folder: Path, serialised: dict, store: dict[str, dict], synonyms
         "flags": flags,
         "group": GROUP,
         "kinds": kind_table,
+        # Each kind's name and the label a result shows, by letter, from the registry.
+        "names": {kind.search_prefix: [kind.name, kind.label] for kind in kinds.KINDS.values()},
         "parts": starts,
         "pipeline": serialised["pipeline"],
         "prefetch": parts_size <= PREFETCH_BYTES,

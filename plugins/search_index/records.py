@@ -72,7 +72,7 @@ def documents_in_context(context: dict, faq_url: str = "faq/") -> list[SearchDoc
     entries = indexed([e for g in groups for e in g.entries] if groups else context.get("faq_entries"))
     if entries:
         by_url.append((faq_url, [
-            SearchDocument(f"{faq_url}#{entry.slug}", clean(entry.title), "faq", whole_text(entry))
+            SearchDocument(f"{faq_url}#{entry.slug}", clean(entry.title), "question", whole_text(entry))
             for entry in entries
         ]))
     by_url.sort(key=lambda pair: pair[0].split("/"))  # folder by folder, as the site's files sort

@@ -49,7 +49,9 @@ var PREFIX_MIN = 4;
 var BOOST = { exact: 10, synonym: 3, prefix: 2, typo: 1 };
 var FLAG = { title: 1, text: 2, common: 4 };
 var PART_LETTER = { title: "h", text: "x" };
-var KINDS = { c: "chapter", f: "faq", t: "tip", o: "topic", p: "page" };
+// A result's kind and label by its reference's first letter: meta.json's "names", from the
+// build's one registry of content kinds (plugins/guide_core/kinds.py).
+var NAMES = {};
 var BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
 var POSSESSIVE = /['\u2018\u2019\u02bc]s(?![\p{L}\p{N}])/gu;
 var APOSTROPHES = /['\u2018\u2019\u02bc]/g;
@@ -188,6 +190,7 @@ function create(searchURL, lunrURL) {
       postings[field] = Object.create(null);
     });
     var at = 0;
+    NAMES = meta.names || {};
     kindStarts = meta.kinds.map(function (entry) {
       var kind = { letter: entry[0], start: at, count: entry[1] };
       at += entry[1];
@@ -195,6 +198,10 @@ function create(searchURL, lunrURL) {
     });
     total = at;
     pipeline = lunr.Pipeline.load(meta.pipeline);
+  }
+
+  function kindOf(ref) {
+    return NAMES[ref.charAt(0)] || ["page", "Page"];
   }
 
   function expansions() {
@@ -377,7 +384,7 @@ function create(searchURL, lunrURL) {
   }
 
   function hitOf(ref, score, terms) {
-    return { ref: ref, score: score, kind: KINDS[ref.charAt(0)] || "page", terms: terms };
+    return { ref: ref, score: score, kind: kindOf(ref)[0], terms: terms };
   }
 
   // The best `limit` hits scored by lunr.js, how many there are in all, and all of them.
@@ -556,7 +563,8 @@ function create(searchURL, lunrURL) {
       entries.forEach(function (entry, offset) {
         var ref = refOf(first + offset);
         documents[ref] = {
-          url: entry[0], title: entry[1], text: entry[2], page: entry[3], kind: KINDS[ref.charAt(0)] || "page"
+          url: entry[0], title: entry[1], text: entry[2], page: entry[3], kind: kindOf(ref)[0],
+          label: kindOf(ref)[1]
         };
       });
     });

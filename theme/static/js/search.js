@@ -24,7 +24,6 @@
   var DROPDOWN_SIZE = 6;
   var PAGE_SIZE = 20;
   var DEBOUNCE_MS = 80;
-  var KIND_LABELS = { chapter: "Chapter", faq: "FAQ", tip: "Tip", topic: "Topic", page: "Page" };
   var UNAVAILABLE = "Search is not available right now.";
   var PART_MISSING = "Search could not load part of its index.";
   var BROKEN = "Search could not handle this text.";
@@ -127,7 +126,7 @@
     var doc = hit.doc;
     var link = element("a", "search-result");
     link.href = new URL(doc.url, ROOT_URL).href;
-    link.appendChild(element("span", "search-result__kind", KIND_LABELS[doc.kind] || "Page"));
+    link.appendChild(element("span", "search-result__kind", doc.label || "Page"));
     var title = element("span", "search-result__title");
     title.appendChild(highlighted(doc.title, hit.marks && hit.marks.title, 200));
     link.appendChild(title);
