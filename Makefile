@@ -11,7 +11,8 @@ SETTINGS ?= pelicanconf.py
 PORT     ?= 8000
 AWS      ?= aws
 # The tools, wherever make runs from (make -f path/Makefile).
-TOOLS    := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))tools
+HERE     := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+TOOLS    := $(HERE)tools
 
 # Values are data, never shell code: every variable a user or the content can set is
 # exported, and recipes use it as one quoted word ("$$VAR"), so a quote, a ; or a $( )
@@ -35,7 +36,7 @@ help: ## Show this help
 	@echo "Variables: CONTENT=$$CONTENT OUTPUT=$$OUTPUT PORT=$$PORT"
 
 # Installs say what they do and how long they took; the first one takes a minute or two.
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt $(HERE)pyproject.toml
 	@echo "deps: installing the Python packages of requirements.txt into $(VENV)/ (first time: about 2 minutes)"
 	@test -x $(PY) || $(PY_BOOT) -m venv $(VENV)
 	@start=$$(date +%s); \
@@ -44,7 +45,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	  test $$status -eq 0 || { echo "deps: pip failed (exit $$status); the lines above say why" >&2; exit $$status; }; \
 	  echo "deps: Python packages ready in $$(( $$(date +%s) - start )) s"
 	@# The plugins themselves, as one editable package (pyproject.toml): tools and tests import them by name.
-	@$(PY) -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation -e .
+	@$(PY) -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation -e "$(HERE)"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
