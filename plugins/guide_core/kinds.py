@@ -46,7 +46,6 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("page", "Page", "a page", "pages", "{slug}/", "p", True, False, ""),
 )}
 BY_FOLDER = {kind.folder: kind for kind in KINDS.values() if kind.folder}
-BY_PREFIX = {kind.search_prefix: kind for kind in KINDS.values()}
 
 
 def kind(name: str) -> Kind:
@@ -64,9 +63,3 @@ def kind_of_path(source_path: str, content_root: str) -> Kind | None:
     except ValueError:
         return None
     return BY_FOLDER.get(parts[0]) if len(parts) > 1 else None
-
-
-def kind_of(content) -> Kind | None:
-    """The kind of a Pelican content object (or anything with ``kind``), None when it has none."""
-    name = getattr(content, "kind", None) or getattr(content, "metadata", {}).get("kind")
-    return KINDS.get(name) if name else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-import re
 from collections.abc import Iterable
 
 logger = logging.getLogger("guide")
@@ -55,5 +54,3 @@ def report(path: str | os.PathLike, line: int, message: str, level: int = loggin
     """Log ``path:line: message`` (the path as display_path shows it)."""
     (log or logger).log(level, "%s:%d: %s", display_path(path), line, message)
 
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
