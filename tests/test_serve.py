@@ -7,10 +7,8 @@ what the preview says or serves; nothing waits a fixed time.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -18,7 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
-from preview_bench import fetch, free_port  # tools/: the bench and the tests reach the preview alike
+from preview_bench import (  # tools/: the bench and the tests reach the preview alike
+    fetch,
+    free_port,
+    stop_group,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -68,13 +70,7 @@ class Preview:
         pytest.fail(f"{path} did not show {text!r} within {TIMEOUT:.0f} s:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process)
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from guide_core.tree import page_text
+
 from .extract import SearchDocument
 
 # Pages a reader never searches for (theme: robots noindex).
@@ -48,10 +50,6 @@ def sectioned(content, kind: str) -> list[SearchDocument]:
     return documents
 
 
-def whole_text(content) -> str:
-    return clean(" ".join(text for _anchor, _heading, text in getattr(content, "sections", None) or []))
-
-
 def indexed(contents: Iterable) -> list:
     return [c for c in contents or [] if getattr(c, "status", "published") != "draft"
             and getattr(c, "template", "") not in NOINDEX_TEMPLATES]
@@ -65,14 +63,14 @@ def documents_in_context(context: dict, faq_url: str = "faq/") -> list[SearchDoc
     for page in indexed(context.get("pages")):
         by_url.append((page.url, sectioned(page, "page")))
     for topic in indexed(context.get("topics")):
-        by_url.append((topic.url, [SearchDocument(topic.url, clean(topic.title), "topic", whole_text(topic),
+        by_url.append((topic.url, [SearchDocument(topic.url, clean(topic.title), "topic", page_text(topic),
                                                   keywords=" ".join(getattr(topic, "aliases", []) or []))]))
     # In the order the FAQ page shows them (by group), as the page is read.
     groups = context.get("faq_groups")
     entries = indexed([e for g in groups for e in g.entries] if groups else context.get("faq_entries"))
     if entries:
         by_url.append((faq_url, [
-            SearchDocument(f"{faq_url}#{entry.slug}", clean(entry.title), "question", whole_text(entry))
+            SearchDocument(f"{faq_url}#{entry.slug}", clean(entry.title), "question", page_text(entry))
             for entry in entries
         ]))
     by_url.sort(key=lambda pair: pair[0].split("/"))  # folder by folder, as the site's files sort
