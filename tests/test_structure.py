@@ -116,3 +116,54 @@ def test_reading_on_every_core_builds_the_same_site_and_reports_every_problem(tm
     assert len(lines) == 1 and lines[0].endswith('(did you mean "summary"?)'), failed.log
     assert lines[0].startswith(f"{broken}:3: ")
     assert not (tmp_path / "failed").exists()
+
+
+STATEFUL = """Title: Stateful {n}
+Slug: stateful-{n}
+Summary: Talk *first* ({n}).
+
+## Talk
+
+The HTML spec[^note] says little about talking.
+
+## Talk
+
+*[HTML]: HyperText Markup Language
+
+> [!TRY] Listen {n}
+> One thing.
+
+[^note]: A note {n}.
+"""
+
+
+def test_one_markdown_instance_reads_each_file_as_a_fresh_one_would(tmp_path):
+    """The reader keeps one Markdown instance and resets it between files (Pelican makes a new
+    one each time): nothing of one file (footnotes, abbreviations, heading ids, cards, the
+    metadata, the Summary's conversion) reaches the next."""
+    from content_model.reader import GuideMarkdownReader
+    from pelican.settings import read_settings
+
+    (tmp_path / "articles").mkdir()
+    paths = []
+    for n in (1, 2):
+        path = tmp_path / "articles" / f"stateful-{n}.md"
+        text = STATEFUL.format(n=n)
+        if n == 2:  # Pelican resets the instance before a Summary; this file has none
+            text = text.replace("Summary: Talk *first* (2).\n", "")
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(tmp_path)})
+    settings["MARKDOWN"]["extensions"] = [TipCardsExtension(page_url="/guide/{slug}/"), PageFactsExtension()]
+
+    def seen(result) -> tuple:
+        content, metadata = result
+        return content, {key: repr(value) for key, value in metadata.items()}
+
+    fresh = [seen(GuideMarkdownReader(settings).read(path)) for path in paths]
+    reused = GuideMarkdownReader(settings)
+    again = [seen(reused.read(path)) for path in paths + paths]
+    assert again == fresh + fresh
+    content, metadata = fresh[0]
+    assert 'id="talk_1"' in content and "A note 1." in content and "<abbr" in content
+    assert "Talk <em>first</em> (1)." in metadata["summary"]

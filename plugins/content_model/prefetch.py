@@ -52,7 +52,7 @@ class Prefetch:
         if len(paths) < MIN_FILES:
             return
         self.pending = {path: stamp(path) for path in paths}
-        _worker_settings[0] = settings
+        _worker_settings[0], _worker_reader[0] = settings, None
         context = multiprocessing.get_context("fork")
         self.pool = context.Pool(min(processes, len(paths)), initializer=_capture_logs)
         self.iterator = self.pool.imap_unordered(_read, paths, chunksize=4)
@@ -111,6 +111,7 @@ stop = PREFETCH.stop
 
 # The settings the workers read with: set before the fork, so never pickled.
 _worker_settings: list = [None]
+_worker_reader: list = [None]
 _captured: list[tuple[str, int, str]] = []
 
 
@@ -130,7 +131,9 @@ def _read(path: str):
 
     _captured.clear()
     try:
-        result = GuideMarkdownReader(_worker_settings[0]).read_here(path)
+        if _worker_reader[0] is None:  # one reader, so one Markdown instance, per worker
+            _worker_reader[0] = GuideMarkdownReader(_worker_settings[0])
+        result = _worker_reader[0].read_here(path)
         return path, (pickle.dumps(result, pickle.HIGHEST_PROTOCOL), list(_captured))
     except Exception:  # noqa: BLE001 - anything at all: the build's process reads it again and reports it
         return path, (None, [])
