@@ -4,11 +4,16 @@ and reading Markdown ahead on every core with the same result as reading it here
 from __future__ import annotations
 
 import filecmp
+import logging
+import os
 import shutil
+import time
 
 import markdown
+import pytest
 from content_model.facts import PageFactsExtension
 from content_model.guide import contents
+from guide_core.ahead import Ahead
 from tip_cards.extension import TipCardsExtension
 from topic_links.wikilinks import Target, WikiLinkExtension
 
@@ -92,8 +97,12 @@ def test_reading_on_every_core_builds_the_same_site_and_reports_every_problem(tm
     what reading in one process gives, and a problem found in a worker fails the build with
     its path:line, once."""
     ahead = run_build(ROOT / "content", tmp_path / "ahead", env={"READ_PROCESSES": "2"})
-    here = run_build(ROOT / "content", tmp_path / "here", env={"READ_PROCESSES": "1"})
+    # ... and the search index, built in a child process while the pages are written, is the
+    # index built in the build's own process at the end.
+    here = run_build(ROOT / "content", tmp_path / "here",
+                     env={"READ_PROCESSES": "1", "SEARCH_INDEX_AHEAD": "0"})
     assert ahead.ok and here.ok, ahead.log + here.log
+    assert "(in a child process)" in ahead.log and "(in a child process)" not in here.log
     compared = filecmp.dircmp(ahead.output, here.output)
     differ: list[str] = []
 
@@ -167,3 +176,35 @@ def test_one_markdown_instance_reads_each_file_as_a_fresh_one_would(tmp_path):
     content, metadata = fresh[0]
     assert 'id="talk_1"' in content and "A note 1." in content and "<abbr" in content
     assert "Talk <em>first</em> (1)." in metadata["summary"]
+
+
+def _logs_and_answers(logged: str) -> int:
+    logging.getLogger("closer.test").error("%s: a problem found in the child", logged)
+    return os.getpid()
+
+
+def _fails() -> None:
+    raise ValueError("no index today")
+
+
+def test_work_ahead_runs_in_another_process_and_logs_here(caplog):
+    """guide_core.ahead: the value comes back from a forked child; what the child logged is
+    logged again in this process (so a build counts it); its error is raised here."""
+    ahead = Ahead(lambda: _logs_and_answers("content/x.md:3"))
+    assert ahead.was_forked
+    with caplog.at_level(logging.INFO):
+        child = ahead.result()
+    assert child != os.getpid()
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        ("closer.test", logging.ERROR, "content/x.md:3: a problem found in the child")]
+    inline = Ahead(lambda: _logs_and_answers("here"), inline=True)
+    assert not inline.was_forked and inline.result() == os.getpid()
+
+    with pytest.raises(RuntimeError, match="ValueError: no index today"):
+        Ahead(_fails).result()
+    with pytest.raises(RuntimeError, match="died .exit code 3"):
+        Ahead(lambda: os._exit(3)).result()
+    slow = Ahead(lambda: time.sleep(60))
+    started = time.monotonic()
+    slow.stop()
+    assert time.monotonic() - started < 5 and slow.child is None

@@ -1,23 +1,33 @@
 """search_index: a lunr index of the rendered site, for the browser's lunr.js 2.3.9.
 
-At ``finalized`` it takes the documents from the records each page's Markdown
-tree left on its content object (records.py; nothing re-reads a written page), builds the
-index with lunr.py through a pipeline identical to lunr.js's (pipeline.py),
-and writes it in parts (search/meta.json, search/<build>/*.json; parts.py)
-with search/lunr.min.js (index.py). theme/static/js/search-engine.js and
-search.js do the rest in the browser.
+It takes the documents from the records each page's Markdown tree left on its
+content object (records.py; nothing re-reads a written page), builds the
+index with lunr's formulas through a pipeline identical to lunr.js's
+(pipeline.py, index.py), and writes it in parts (search/meta.json,
+search/<build>/*.json; parts.py) with search/lunr.min.js.
+theme/static/js/search-worker.js and search-engine.js do the rest in the browser.
+
+The index needs the content objects only, not the written pages, so at
+``all_generators_finalized`` (every page read, nothing written yet) it is
+started in a forked child process (guide_core.ahead) and built there while
+Pelican writes the pages and the guard checks them, on the machine's other
+core; at ``finalized`` its files are written. ``SEARCH_INDEX_AHEAD = False``,
+one core or a small site (under ``AHEAD_MIN_PAGES``) build it in the
+build's own process at ``finalized``, with the same result.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 
+from guide_core.ahead import Ahead
 from pelican import signals
 
 from .extract import SearchDocument
-from .index import SNIPPET_LENGTH, TopicWords, copy_lunr, write_search_files
+from .index import SNIPPET_LENGTH, TopicWords, copy_lunr, search_files
 from .records import documents_in_context
 
 logger = logging.getLogger(__name__)
@@ -27,8 +37,39 @@ logger = logging.getLogger(__name__)
 _shared: dict = {}
 
 
+# Below this many chapters, pages and questions a child process costs more than it saves
+# (the tests' small sites).
+AHEAD_MIN_PAGES = 50
+
+
 def remember_context(generators) -> None:
-    _shared["context"] = generators[0].context if generators else {}
+    context = _shared["context"] = generators[0].context if generators else {}
+    stop()
+    if generators:
+        settings = generators[0].settings
+        pages = sum(len(context.get(key) or []) for key in ("articles", "pages", "faq_entries"))
+        inline = (not settings.get("SEARCH_INDEX_AHEAD", True) or (os.cpu_count() or 1) < 2
+                  or pages < AHEAD_MIN_PAGES)
+        _shared["ahead"] = Ahead(IndexWork(settings), inline=inline)
+
+
+def stop() -> None:
+    ahead = _shared.pop("ahead", None)
+    if ahead is not None:
+        ahead.stop()
+
+
+class IndexWork:
+    """The search build of the site as it is when called: its documents and its files."""
+
+    def __init__(self, settings: dict) -> None:
+        self.settings = settings
+
+    def __call__(self) -> tuple:
+        started = time.process_time()
+        documents, topics = site_documents(self.settings)
+        files = search_files(documents, topics, snippet_length(self.settings))
+        return files, len(documents), time.process_time() - started
 
 
 def topics_of(settings: dict) -> list[TopicWords]:
@@ -74,19 +115,19 @@ def site_documents(settings: dict) -> tuple[list[SearchDocument], list[TopicWord
 
 
 def write_search_index(pelican) -> None:
-    settings = pelican.settings
     output = Path(pelican.output_path)
-    started = time.process_time()
-    documents, topics = site_documents(settings)
-    sizes = write_search_files(output, documents, topics, snippet_length(settings))
+    ahead = _shared.pop("ahead", None) or Ahead(IndexWork(pelican.settings), inline=True)
+    files, count, cpu = ahead.result()
+    sizes = files.write(output / "search")
     copy_lunr(output)
     logger.info(
-        "search_index: %d documents; meta.json %d bytes, %d parts of %d bytes in all; %.2f s CPU",
-        len(documents),
+        "search_index: %d documents; meta.json %d bytes, %d parts of %d bytes in all; %.2f s CPU%s",
+        count,
         sizes["meta.json"],
         sizes["files"],
         sizes["parts"],
-        time.process_time() - started,
+        cpu,
+        " (in a child process)" if ahead.was_forked else "",
     )
 
 

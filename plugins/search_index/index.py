@@ -31,7 +31,7 @@ from lunr import __TARGET_JS_VERSION__
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from .extract import SearchDocument
-from .parts import utf16_order, write_parts
+from .parts import SearchFiles, search_parts, utf16_order
 from .pipeline import index_term, stem, trim, words
 
 logger = logging.getLogger(__name__)
@@ -201,13 +201,12 @@ def store_entry(document: SearchDocument, snippet_length: int) -> dict:
     return entry
 
 
-def write_search_files(
-    output: Path,
+def search_files(
     documents: list[SearchDocument],
     topics: list[TopicWords],
     snippet_length: int = SNIPPET_LENGTH,
-) -> dict:
-    """Write meta.json and the parts under output/search/; return their sizes in bytes.
+) -> SearchFiles:
+    """meta.json and the parts of the index of these documents.
 
     The index holds every word; the snippet files keep the first
     ``snippet_length`` characters of each text, enough for a snippet and a
@@ -215,7 +214,17 @@ def write_search_files(
     """
     refs = assign_refs(documents)
     store = {ref: store_entry(document, snippet_length) for ref, document in refs.items()}
-    return write_parts(output / "search", build_index(refs), store, synonyms(topics))
+    return search_parts(build_index(refs), store, synonyms(topics))
+
+
+def write_search_files(
+    output: Path,
+    documents: list[SearchDocument],
+    topics: list[TopicWords],
+    snippet_length: int = SNIPPET_LENGTH,
+) -> dict:
+    """Write meta.json and the parts under output/search/; return their sizes in bytes."""
+    return search_files(documents, topics, snippet_length).write(output / "search")
 
 
 def copy_lunr(output: Path, package: Path = LUNR_PACKAGE) -> bool:

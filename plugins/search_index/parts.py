@@ -39,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from guide_core import kinds
@@ -168,8 +169,37 @@ def gaps(numbers: list[int]) -> list[int]:
     return [number - previous for previous, number in zip([0, *numbers], numbers)]
 
 
+@dataclass
+class SearchFiles:
+    """What the search build writes under search/: meta.json and the parts, in a folder named
+    after the build (a digest of the parts)."""
+
+    build: str
+    parts: dict[str, bytes]
+    meta: bytes
+
+    def write(self, folder: Path) -> dict[str, int]:
+        """Write them under ``folder``; return the bytes of meta.json and of the parts."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.iterdir():
+            if stale.is_dir() and stale.name != self.build:
+                shutil.rmtree(stale)  # parts of an earlier build into this folder (make serve)
+        target = folder / self.build
+        target.mkdir(exist_ok=True)
+        for name, data in self.parts.items():
+            (target / name).write_bytes(data)
+        (folder / "meta.json").write_bytes(self.meta)
+        return {"meta.json": len(self.meta), "parts": sum(map(len, self.parts.values())),
+                "files": len(self.parts)}
+
+
 def write_parts(folder: Path, serialised: dict, store: dict[str, dict], synonyms: dict) -> dict[str, int]:
     """Write meta.json and the parts under ``folder``; return the bytes of meta.json and of the parts."""
+    return search_parts(serialised, store, synonyms).write(folder)
+
+
+def search_parts(serialised: dict, store: dict[str, dict], synonyms: dict) -> SearchFiles:
+    """meta.json and the parts of an index (lunr's serialised form) and its documents."""
     numbers, kind_table = document_numbers(list(store), list(REF_PREFIX.values()))
     terms, flags, postings = split(serialised, numbers)
     files: dict[str, bytes] = {}
@@ -206,17 +236,7 @@ def write_parts(folder: Path, serialised: dict, store: dict[str, dict], synonyms
         "terms": front_code(terms),
         "version": serialised["version"],
     }
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.iterdir():
-        if stale.is_dir() and stale.name != build:
-            shutil.rmtree(stale)  # parts of an earlier build into this folder (make serve)
-    target = folder / build
-    target.mkdir(exist_ok=True)
-    for name, data in files.items():
-        (target / name).write_bytes(data)
-    payload = to_json(meta)
-    (folder / "meta.json").write_bytes(payload)
-    return {"meta.json": len(payload), "parts": parts_size, "files": len(files)}
+    return SearchFiles(build, files, to_json(meta))
 
 
 # -- reading the parts back (tests, and anyone checking what the browser gets) ---------------------

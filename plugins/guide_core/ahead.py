@@ -1,0 +1,87 @@
+"""Work started now on another core, its result taken later: a forked child process.
+
+A build has steps that need only what is already known and whose result is
+wanted only at the end (the search index needs the content objects, not the
+written pages). ``Ahead(work)`` forks a child that runs ``work()`` while the
+build goes on; ``result()`` waits for it, logs again in the build's process
+what the child logged (so tools/build.py counts an editor's problem as if it
+had been found here), and returns the value or raises the child's error.
+
+Where there is no ``fork`` (or ``inline=True``), ``result()`` simply runs the
+work then, in this process: the same value, the same log lines, later. The
+child is a daemon: if the build dies first, it goes with it, and it writes
+nothing itself, so a failed build leaves nothing of it behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _run(work: Callable[[], Any], connection) -> None:
+    capture = _Capture()
+    root = logging.getLogger()
+    root.handlers = [capture]
+    root.setLevel(logging.INFO)
+    try:
+        outcome = ("value", work())
+    except BaseException:  # noqa: BLE001 - anything: the build's process raises it
+        outcome = ("error", traceback.format_exc())
+    connection.send((outcome, capture.records))
+    connection.close()
+
+
+class Ahead:
+    def __init__(self, work: Callable[[], Any], inline: bool = False) -> None:
+        self.work = work
+        self.child = self.connection = None
+        self.was_forked = False
+        if not inline and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.connection, theirs = context.Pipe(duplex=False)
+            self.child = context.Process(target=_run, args=(work, theirs), daemon=True)
+            self.child.start()
+            theirs.close()
+            self.was_forked = True
+
+    def result(self) -> Any:
+        if self.child is None:
+            return self.work()
+        try:
+            received = self.connection.recv()
+        except EOFError:
+            received = None
+        self.connection.close()
+        self.child.join()
+        code, self.child = self.child.exitcode, None
+        if received is None:
+            raise RuntimeError(f"the child process running {self.work!r} died (exit code {code})")
+        (kind, value), records = received
+        for name, level, message in records:
+            logging.getLogger(name).log(level, "%s", message)
+        if kind == "error":
+            raise RuntimeError(f"in the child process:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        """Forget the work (the build ended another way)."""
+        if self.child is not None:
+            self.child.terminate()
+            self.child.join()
+            self.connection.close()
+            self.child = None
