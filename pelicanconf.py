@@ -111,9 +111,11 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 # How many processes read Markdown (plugins/content_model/prefetch.py): 0 means one per
 # core; 1 reads in the build's own process (READ_PROCESSES=1 make html).
 READ_PROCESSES = int(os.environ.get("READ_PROCESSES", "0") or 0)
-# Build the search index in a child process while the pages are written (plugins/search_index,
-# on a machine with more than one core); 0 builds it in the build's own process at the end.
-SEARCH_INDEX_AHEAD = os.environ.get("SEARCH_INDEX_AHEAD", "1") != "0"
+# How many processes the rest of the build may use: the search index is built in a child
+# process while the pages are written (plugins/search_index), and the guard checks the written
+# pages on every core (plugins/ad_guard). 0 means one per core; 1 does both in the build's own
+# process (BUILD_PROCESSES=1 make html), with the same result.
+BUILD_PROCESSES = int(os.environ.get("BUILD_PROCESSES", "0") or 0)
 
 # Reading speed for "N min read", in words per minute.
 READING_SPEED = 220

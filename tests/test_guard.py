@@ -544,3 +544,19 @@ def test_urls_answered_without_parsing_are_the_ones_the_parser_keeps_on_the_site
     for elsewhere in ("//evil.example/", "/\t/evil.example/", "\\\\evil.example", "javascript:x",
                       "\tjavascript:x"):
         assert not stays_on_page_origin(elsewhere)
+
+
+def test_every_format_character_is_taken_out_of_the_text_the_phrase_rules_read():
+    """reader_text asks only about the characters a page holds; every character of Unicode
+    category Cf (as this Python knows them) is still removed, alone or among others."""
+    import sys
+    import unicodedata
+
+    from ad_guard.output_scan import reader_text
+
+    format_characters = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert "\u00ad" in format_characters and "\u200b" in format_characters and len(format_characters) > 150
+    for character in format_characters:
+        assert reader_text(f"spon{character}sored ’") == "sponsored ’", hex(ord(character))
+    assert reader_text("ad" + "".join(format_characters) + "vertorial") == "advertorial"
+    assert reader_text("caf\u00e9 \u2014 fine") == "caf\u00e9 \u2014 fine"

@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import time
+from pathlib import Path
 
 import markdown
 import pytest
@@ -100,7 +101,7 @@ def test_reading_on_every_core_builds_the_same_site_and_reports_every_problem(tm
     # ... and the search index, built in a child process while the pages are written, is the
     # index built in the build's own process at the end.
     here = run_build(ROOT / "content", tmp_path / "here",
-                     env={"READ_PROCESSES": "1", "SEARCH_INDEX_AHEAD": "0"})
+                     env={"READ_PROCESSES": "1", "BUILD_PROCESSES": "1"})
     assert ahead.ok and here.ok, ahead.log + here.log
     assert "(in a child process)" in ahead.log and "(in a child process)" not in here.log
     compared = filecmp.dircmp(ahead.output, here.output)
@@ -208,3 +209,21 @@ def test_work_ahead_runs_in_another_process_and_logs_here(caplog):
     started = time.monotonic()
     slow.stop()
     assert time.monotonic() - started < 5 and slow.child is None
+
+
+def test_the_guards_check_of_the_written_pages_on_every_core_reports_each_problem_once(tmp_path):
+    """The guide has over 100 pages, so the guard scans them in a pool of workers; what a
+    worker finds is reported once, at its source line, as when one process scans them all."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    hostile = content / "articles" / "case-affiliate-disclaimer.md"
+    case = (Path(__file__).parent / "adguard_cases" / "affiliate-disclaimer.md").read_text(encoding="utf-8")
+    hostile.write_text(case.replace("Order: 9", "Order: 999"), encoding="utf-8")
+    expected = [f'{hostile}:9: error: affiliate wording: "Affiliate Disclaimer"',
+                f'{hostile}:11: error: affiliate wording: "As an affiliate", "may earn a commission", '
+                '"qualifying purchases"']
+    for processes in ("2", "1"):
+        failed = run_build(content, tmp_path / f"failed-{processes}", env={"BUILD_PROCESSES": processes})
+        assert not failed.ok
+        found = [line for line in failed.log.splitlines() if "error:" in line]
+        assert found == expected, failed.log

@@ -10,7 +10,8 @@ less) to whoever runs it:
 - "Pelican: reading Markdown" for reading the sources (with the Markdown
   extensions our plugins add: tip cards, first mentions, wiki links, page
   facts), all in this process (``READ_PROCESSES = 1``; a real build reads on
-  every core);
+  every core); the search index and the guard's check of the written pages
+  too (``BUILD_PROCESSES = 1``);
 - "Pelican: everything else" for the rest of the build (settings, Pelican's
   own generators, rendering and writing pages with our theme).
 
@@ -112,7 +113,8 @@ def profile(content: Path) -> dict:
             str(ROOT / "pelicanconf.py"),
             # Read in this one process, so every CPU second is charged to someone (a real
             # build reads Markdown on every core: content_model/prefetch.py).
-            override={"PATH": str(content.resolve()), "OUTPUT_PATH": output, "READ_PROCESSES": 1},
+            override={"PATH": str(content.resolve()), "OUTPUT_PATH": output, "READ_PROCESSES": 1,
+                      "BUILD_PROCESSES": 1},
         )
         plugins = {str(name) for name in settings["PLUGINS"]}
         ledger = Ledger()

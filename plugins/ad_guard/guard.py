@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+import multiprocessing
 import os
 import re
 from collections import defaultdict
@@ -142,8 +143,8 @@ def check_site(pelican) -> None:
     scanner = PageScanner(_guard.rules, _guard.site_host, _guard.scripts)
     # Output file (relative, "/"-separated) -> the MARKS it holds, for later plugins.
     pelican.page_marks = {}
-    for page in pages:
-        scan = check_page(page, output, scanner, report)
+    for page, scan in zip(pages, scan_pages(pages, scanner, settings.get("BUILD_PROCESSES") or 0)):
+        check_page(page, output, scan, report)
         pelican.page_marks[page.relative_to(output).as_posix()] = scan.marks
     theme_css = Sources(lambda: read_sources(Path(settings["THEME"]) / "static", [], (".css",)))
     stylesheets = sorted(output.rglob("*.css"))
@@ -156,12 +157,41 @@ def check_site(pelican) -> None:
     logger.info("ad_guard: checked %d pages and %d stylesheets", len(pages), len(stylesheets))
 
 
-def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -> PageScan:
-    html = page.read_text(encoding="utf-8", errors="replace")
-    scan = scanner.scan(html)
+# Below this many pages a pool costs more than it saves (the tests' small sites).
+POOL_MIN_PAGES = 100
+_pool_scanner: list = [None]  # the scanner the workers use: set before the fork, never pickled
+
+
+def scan_pages(pages: list[Path], scanner: PageScanner, processes: int) -> Iterator[PageScan]:
+    """Each page's scan, in order: on every core (``BUILD_PROCESSES``, 0 for one per core) when
+    there are many pages. Each page is scanned alone, so the scans are the same either way."""
+    processes = processes or os.cpu_count() or 1
+    if processes < 2 or len(pages) < POOL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        for page in pages:
+            yield scan_file(page, scanner)
+        return
+    _pool_scanner[0] = scanner
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        yield from pool.imap(_scan_in_worker, pages, chunksize=16)
+    _pool_scanner[0] = None
+
+
+def _scan_in_worker(page: Path) -> PageScan:
+    return scan_file(page, _pool_scanner[0])
+
+
+def scan_file(page: Path, scanner: PageScanner) -> PageScan:
+    return scanner.scan(page.read_text(encoding="utf-8", errors="replace"))
+
+
+def check_page(page: Path, output: Path, scan: PageScan, report: Report) -> PageScan:
+    """Act on a written page's scan: clean its outbound links if they need it, check its
+    policies and report what was found."""
+    html = ""
     if scan.needs_cleaning:
         # Something other than a content object (a template, another plugin)
         # wrote an outbound link: clean the written file itself.
+        html = page.read_text(encoding="utf-8", errors="replace")
         cleaning = clean_links(html, _guard.rules, _guard.site_host, _guard.link_tags)
         for url, removed in cleaning.removed:
             logger.info("%s: removed tracking parameter(s) %s from %s",
@@ -170,7 +200,7 @@ def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -
             html = cleaning.html
             page.write_text(html, encoding="utf-8")
     findings = list(scan.findings)
-    if "<head" in html:
+    if scan.document:
         if scan.policy is None:
             findings.append(Finding(0, "missing Content-Security-Policy meta", "base.html", "policy"))
         elif scan.policy != _guard.policy:
@@ -180,7 +210,9 @@ def check_page(page: Path, output: Path, scanner: PageScanner, report: Report) -
             findings.append(Finding(0, "referrer policy is not no-referrer", scan.referrer or "missing",
                                     "policy"))
     own = _guard.pages.get(os.path.normpath(page))
-    report.add_output(findings, page, output, html, own, report.sources)
+    if findings:
+        html = html or page.read_text(encoding="utf-8", errors="replace")  # to place them
+        report.add_output(findings, page, output, html, own, report.sources)
     return scan
 
 

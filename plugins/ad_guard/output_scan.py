@@ -23,9 +23,9 @@ Markdown sources, so errors name the file an editor has to fix.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,16 +119,9 @@ class PageScan:
     policy: str | None = None  # the Content-Security-Policy meta's content
     referrer: str | None = None
     marks: frozenset[str] = frozenset()  # which of the scanner's MARKS (element ids) the page holds
+    document: bool = False  # a whole document (it has a <head>), whose policies are checked
 
 
-# Every format character (Unicode category Cf: soft hyphen, zero-width space and
-# joiners, bidi controls, word joiner...), removed in one native str.translate.
-FORMAT_CHARACTERS = dict.fromkeys(
-    code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"
-)
-# The same characters as a set, to ask whether a text holds any; the translate above then
-# runs only when needed.
-FORMAT_SET = frozenset(map(chr, FORMAT_CHARACTERS))
 ASCII_BYTES = bytes(range(128))
 
 
@@ -139,12 +132,20 @@ def non_ascii(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").translate(None, ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 
+@functools.cache
+def is_format_character(character: str) -> bool:
+    """Unicode category Cf: soft hyphen, zero-width space and joiners, bidi controls, word
+    joiner... (asked only of the few distinct non-ASCII characters pages hold)."""
+    return unicodedata.category(character) == "Cf"
+
+
 def reader_text(text: str) -> str:
     """Text as the phrase rules read it: NFKC, without format characters (soft hyphen, ZWSP...)."""
     text = unicodedata.normalize("NFKC", text)
-    if text.isascii() or FORMAT_SET.isdisjoint(non_ascii(text)):
+    if text.isascii():
         return text
-    return text.translate(FORMAT_CHARACTERS)
+    found = [ord(c) for c in set(non_ascii(text)) if is_format_character(c)]
+    return text.translate(dict.fromkeys(found)) if found else text
 
 
 def lowered(raw: dict[str, str | None]) -> dict[str, str]:
@@ -208,7 +209,7 @@ class PageScanner:
             and re.fullmatch(r"[0-9a-f]+\.js", rest) is not None
 
     def scan(self, page: str) -> PageScan:
-        result = PageScan()
+        result = PageScan(document="<head" in page)
         tree = LexborHTMLParser(page)
         # What other plugins ask of the written page, answered from this one parse: the
         # service worker never keeps a page that has the quick exit (publishing/offline.py).

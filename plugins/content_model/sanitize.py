@@ -17,7 +17,9 @@ sees them. Two things happen to the HTML:
    depends on the walk being complete.
 
 The walk runs only when nh3 changed something. Nearly all content is clean,
-and two cheap tests prove it: nh3's output is the source itself, or it is
+and three cheap tests prove it: nh3's output is the source itself, or the
+source with smarty's character references (``&rsquo;``...) written as the
+characters nh3 writes for them (no parse at all: most pages), or it is
 Lexbor's serialization of the source (both serializers follow the HTML
 standard's fragment serialization, so for HTML nh3 keeps whole they differ
 at most in spelling, e.g. ``&rsquo;`` against ``’``, which both write as
@@ -43,6 +45,7 @@ from pathlib import Path
 
 import nh3
 from ada_url import URL
+from markdown.extensions import smarty
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 ALLOWLIST_FILE = Path(__file__).with_name("allowlist.toml")
@@ -281,6 +284,8 @@ class Sanitizer:
         published = self.cleaner.clean(source_html)
         if published == source_html or ("<" not in source_html and "&" not in source_html):
             return Sanitized(published)  # nh3 changed nothing: nothing to name
+        if published == respelled(source_html):
+            return Sanitized(published)  # only smarty's entities were written as characters
         tree = fragment(source_html)
         if published == tree.html:
             return Sanitized(published)  # nh3 kept all of it, only spelled it its own way
@@ -404,6 +409,21 @@ class Sanitizer:
 
 
 ALLOWED_REL = frozenset({"nofollow", "noopener", "noreferrer", "external", "license", "author", "help"})
+
+
+# The character references smarty writes (&rsquo;, &mdash;...): nh3 serializes each as the
+# character, as the HTML standard's serialization does for every reference but &amp; &lt; &gt;
+# &nbsp; (and &quot; in attributes). A reference means its character in text and in attribute
+# values alike, so the source with these written as characters is the same HTML.
+SMARTY_REFERENCES = {reference: html.unescape(reference) for reference in smarty.substitutions.values()}
+SMARTY_REFERENCE = re.compile("|".join(map(re.escape, SMARTY_REFERENCES)))
+
+
+def respelled(source_html: str) -> str:
+    """The HTML with smarty's character references written as their characters."""
+    if "&" not in source_html:
+        return source_html
+    return SMARTY_REFERENCE.sub(lambda match: SMARTY_REFERENCES[match.group()], source_html)
 
 
 def difference(expected: str, actual: str) -> str:

@@ -11,7 +11,7 @@ The index needs the content objects only, not the written pages, so at
 ``all_generators_finalized`` (every page read, nothing written yet) it is
 started in a forked child process (guide_core.ahead) and built there while
 Pelican writes the pages and the guard checks them, on the machine's other
-core; at ``finalized`` its files are written. ``SEARCH_INDEX_AHEAD = False``,
+core; at ``finalized`` its files are written. ``BUILD_PROCESSES = 1``,
 one core or a small site (under ``AHEAD_MIN_PAGES``) build it in the
 build's own process at ``finalized``, with the same result.
 """
@@ -48,8 +48,8 @@ def remember_context(generators) -> None:
     if generators:
         settings = generators[0].settings
         pages = sum(len(context.get(key) or []) for key in ("articles", "pages", "faq_entries"))
-        inline = (not settings.get("SEARCH_INDEX_AHEAD", True) or (os.cpu_count() or 1) < 2
-                  or pages < AHEAD_MIN_PAGES)
+        processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+        inline = processes < 2 or pages < AHEAD_MIN_PAGES
         _shared["ahead"] = Ahead(IndexWork(settings), inline=inline)
 
 
