@@ -459,6 +459,7 @@ PAGE_PARTS = [
     "<p>Spon<b>sored</b></p>", "<li>paid <em>partnership</em></li>", "<p>This is a spon\u00adsored post.</p>",
     "<p>— Advertisement —</p>", "<section><h2>Ad</h2></section>", "<noscript><p>Advertisement</p></noscript>",
     "<template><p>ad</p></template>", "<p>As an Amazon <span>Associate</span> I earn.</p>",
+    "<noscript><p>Sponsored<style>p{}</style><script>x()</script></p></noscript>",
     "<script>alert(1)</script>", '<script src="/assets/js/search.0123abcd.js"></script>',
     '<script src="/images/x.js"></script>', '<script type="application/ld+json">{}</script>',
     '<img src="https://evil.example/p.gif" alt="">', '<img src="/images/a.png" alt="">',
@@ -506,7 +507,7 @@ WARM = scanner()  # kept across examples, so its caches hold what earlier pages 
 def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_find(parts):
     """Elements judged once per build, blocks found on the way, the wording rules' first tests:
     none of them may change what a page's scan finds."""
-    from ad_guard.output_scan import BLOCK, reader_text, visible_text
+    from ad_guard.output_scan import BLOCK, HIDDEN_TEXT, reader_text, visible_text
     from selectolax.lexbor import LexborHTMLParser
 
     page = ("<!doctype html><html><head><title>x</title></head><body><main>" + "\n".join(parts)
@@ -517,7 +518,8 @@ def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_fin
                                                                  fresh.referrer)
     by_selector = visible_text(LexborHTMLParser(page))
     tree = LexborHTMLParser(page)
-    found_on_the_way = visible_text(tree, [n for n in tree.root.traverse() if n.tag in BLOCK])
+    found_on_the_way = visible_text(tree, [n for n in tree.root.traverse() if n.tag in BLOCK],
+                                    [n for n in tree.root.traverse() if n.tag in HIDDEN_TEXT])
     assert found_on_the_way == by_selector
     wording = [(f.rule, f.value) for f in fresh.findings if f.kind == "wording"]
     assert sorted(wording) == sorted(old_wording(reader_text(by_selector), WARM.rules))

@@ -215,13 +215,17 @@ class PageScanner:
         # service worker never keeps a page that has the quick exit (publishing/offline.py).
         result.marks = frozenset(mark for mark in MARKS if tree.css_first(f"#{mark}") is not None)
         root = tree.root
-        blocks: list[LexborNode] = []  # for the visible text's line breaks (found on the way)
+        # For the visible text (found on the way): the blocks' line breaks, the hidden elements.
+        blocks: list[LexborNode] = []
+        hidden: list[LexborNode] = []
         if root is not None:
             inert, block, special = INERT_ATTRIBUTES, BLOCK, SPECIAL_ELEMENTS
             for node in root.traverse(include_text=False):
                 name = node.tag
                 if name in block:
                     blocks.append(node)
+                elif name in HIDDEN_TEXT:
+                    hidden.append(node)
                 raw = node.attributes
                 # Most of a page is skipped here: an element whose attributes neither load, link,
                 # run nor style anything can only be wrong by its name, and no such name is
@@ -229,7 +233,7 @@ class PageScanner:
                 if name in special or (raw and not inert.issuperset(raw) and any(
                         key not in inert and not key.startswith(INERT_PREFIXES) for key in raw)):
                     self.check_element(node, raw, result)
-        self.check_wording(tree, blocks, result)
+        self.check_wording(tree, blocks, result, hidden)
         return result
 
     def check_element(self, node: LexborNode, raw: dict[str, str | None], result: PageScan) -> None:
@@ -374,8 +378,8 @@ class PageScanner:
             result.referrer = attrs.get("content", "")
 
     def check_wording(self, tree: LexborHTMLParser, blocks: list[LexborNode] | None,
-                      result: PageScan) -> None:
-        text = reader_text(visible_text(tree, blocks))
+                      result: PageScan, hidden: list[LexborNode] | None = None) -> None:
+        text = reader_text(visible_text(tree, blocks, hidden))
         low = text.lower()
         flat = None
         lines = None
@@ -413,14 +417,15 @@ class PageScanner:
 BLOCK_SELECTOR = ", ".join(sorted(BLOCK))
 
 
-def visible_text(tree: LexborHTMLParser, blocks: list[LexborNode] | None = None) -> str:
+def visible_text(tree: LexborHTMLParser, blocks: list[LexborNode] | None = None,
+                 hidden: list[LexborNode] | None = None) -> str:
     """The body's text as a reader sees it, one block (paragraph, item, heading...) per line.
 
     Changes the tree (call it last): each block gets a line break on either side,
-    and hidden elements go, so Lexbor's own text() gives the lines. ``blocks`` are
-    the tree's BLOCK elements when the caller has found them already (the line
-    breaks go in before the hidden elements are removed, which may free blocks
-    inside them).
+    and hidden elements go, so Lexbor's own text() gives the lines. ``blocks`` and
+    ``hidden`` are the tree's BLOCK and HIDDEN_TEXT elements, in document order,
+    when the caller has found them already (the line breaks go in before the
+    hidden elements are removed, which may free blocks inside them).
     """
     body = tree.body
     if body is None:
@@ -428,7 +433,11 @@ def visible_text(tree: LexborHTMLParser, blocks: list[LexborNode] | None = None)
     for node in body.css(BLOCK_SELECTOR) if blocks is None else blocks:
         node.insert_before("\n")
         node.insert_after("\n")
-    tree.strip_tags(sorted(HIDDEN_TEXT))
+    if hidden is None:
+        tree.strip_tags(sorted(HIDDEN_TEXT))
+    else:
+        for node in reversed(hidden):  # the innermost first: each is still in the tree when it goes
+            node.decompose()
     return body.text(deep=True, separator="").replace("\u00a0", " ")
 
 
