@@ -227,3 +227,73 @@ def test_the_guards_check_of_the_written_pages_on_every_core_reports_each_proble
         assert not failed.ok
         found = [line for line in failed.log.splitlines() if "error:" in line]
         assert found == expected, failed.log
+
+
+# -- the quick inline pass (content_model/inline.py) ---------------------------------------------
+
+MARKDOWN_PIECES = [
+    "word", " ", "\n", "  \n", "'", '"', "--", "---", "...", "*", "_", "**", "`", "\\", "[", "]", "(", ")",
+    "!", "<", ">", "&", ";", "#", "[^1]", "[[building-trust]]", "[[x|y]]", "&amp;", "&rsquo;", "<b>", "</b>",
+    "<https://example.org>", "<me@example.org>", "[a](/b)", "![i](/i.png)", "'80s", "don't", '"quoted"',
+    "\u2014", "&nbsp;", "1.", "- ", "> ", "{: .x }", ":", "\t",
+]
+CLASSES = "`\\[]!<&*_'\"-.\n "
+
+
+def stock_and_quick() -> tuple[markdown.Markdown, markdown.Markdown]:
+    from content_model.inline import quicken
+
+    def make() -> markdown.Markdown:
+        return markdown.Markdown(extensions=["meta", "extra", "sane_lists", "smarty", "toc",
+                                             WikiLinkExtension({"building-trust": TRUST})],
+                                 output_format="html5")
+    return make(), quicken(make())
+
+
+@pytest.mark.parametrize("regex", sorted(__import__("content_model.inline").inline.NEEDS))
+def test_each_pattern_passed_over_cannot_match_text_without_what_it_needs(regex):
+    """Every entry of NEEDS is a fact about its regular expression: text holding none of the
+    strings never matches (hypothesis, on text made of the characters Markdown cares about)."""
+    import re
+
+    from content_model.inline import NEEDS
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    needs, compiled = NEEDS[regex], re.compile(regex, re.DOTALL | re.UNICODE)
+    alphabet = "".join(c for c in CLASSES + "abc1 \u2013\u2014;#\x02\x03" if c not in needs)
+
+    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @given(st.text(alphabet=alphabet, max_size=30))
+    def holds(text: str) -> None:
+        if not any(piece in text for piece in needs):
+            assert compiled.search(text) is None, text
+
+    holds()
+
+
+def test_the_quick_inline_pass_writes_what_python_markdowns_writes():
+    """content_model/inline.py: the same HTML, byte for byte, on every file of the guide and on
+    arbitrary Markdown; both inline passes replaced, in their places."""
+    from content_model.inline import QuickInlineProcessor
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    stock, quick = stock_and_quick()
+    names = lambda md: [type(p).__name__ for p in md.treeprocessors]  # noqa: E731
+    assert names(quick) == [n.replace("InlineProcessor", "QuickInlineProcessor") if n == "InlineProcessor"
+                            else n for n in names(stock)]
+    assert sum(isinstance(p, QuickInlineProcessor) for p in quick.treeprocessors) == 2
+
+    def both(text: str) -> None:
+        assert stock.reset().convert(text) == quick.reset().convert(text), text
+
+    for path in sorted((ROOT / "content").rglob("*.md")):
+        both(path.read_text(encoding="utf-8"))
+
+    @settings(max_examples=400, deadline=None, derandomize=True, database=None)
+    @given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=40))
+    def arbitrary(pieces: list[str]) -> None:
+        both("".join(pieces))
+
+    arbitrary()

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, pelican_open
 
-from . import model, prefetch
+from . import inline, model, prefetch
 from .reserved import reserved_slugs
 from .sanitize import Refusal, Sanitizer, plain_text
 
@@ -104,7 +104,7 @@ class GuideMarkdownReader(MarkdownReader):
         """
         md = getattr(self, "_markdown", None)
         if md is None:
-            md = self._markdown = Markdown(**self.settings["MARKDOWN"])
+            md = self._markdown = inline.quicken(Markdown(**self.settings["MARKDOWN"]))
             self._meta = md.preprocessors["meta"]
             return md
         if "meta" not in md.preprocessors:

@@ -106,6 +106,8 @@ class LineTagger(Preprocessor):
 class WikiLinkProcessor(InlineProcessor):
     """``[[slug]]`` or ``[[slug|text]]`` -> a link to the target, or its text only."""
 
+    # Every match holds this (content_model/inline.py skips the pattern for text without it).
+    needs = ("[[",)
     PATTERN = rf"\[\[(?:{TAG_OPEN}(\d+){TAG_CLOSE})?([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]"
     ANCESTOR_EXCLUDES = ("a",)
 
