@@ -297,3 +297,30 @@ def test_the_quick_inline_pass_writes_what_python_markdowns_writes():
         both("".join(pieces))
 
     arbitrary()
+
+
+def test_the_generators_environments_compile_each_template_once():
+    """assets/templates.py: environments sharing the build's cache compile a template once; an
+    environment whose options change the compiled code, or a changed source, compiles its own."""
+    from assets.templates import SharedTemplateCode
+    from jinja2 import DictLoader, Environment
+
+    compiled: list[str] = []
+
+    class Counting(Environment):
+        def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+            compiled.append(name)
+            return super().compile(source, name, filename, raw, defer_init)
+
+    shared = SharedTemplateCode()
+    templates = {"base.html": "<p>{{ x }}</p>{% block b %}{% endblock %}",
+                 "page.html": "{% extends 'base.html' %}{% block b %}{{ y }}{% endblock %}"}
+    made = [Counting(loader=DictLoader(templates), bytecode_cache=shared, autoescape=True) for _ in range(3)]
+    assert {env.get_template("page.html").render(x="<a>", y="&") for env in made} == {"<p>&lt;a&gt;</p>&amp;"}
+    assert sorted(compiled) == ["base.html", "page.html"]
+    raw = Counting(loader=DictLoader(templates), bytecode_cache=shared, autoescape=False)
+    assert raw.get_template("page.html").render(x="<a>", y="&") == "<p><a></p>&"
+    changed = Counting(loader=DictLoader({**templates, "base.html": "[{{ x }}]"}), bytecode_cache=shared,
+                       autoescape=True)
+    assert changed.get_template("base.html").render(x=1) == "[1]"
+    assert len(compiled) == 5

@@ -1,4 +1,5 @@
-"""assets: fingerprinted theme files (``asset()`` in templates), icons and the web app manifest."""
+"""assets: fingerprinted theme files (``asset()`` in templates), icons, the web app manifest,
+and one compiled copy of each template for all of a build's generators (templates.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pelican.generators import Generator
 
 from .fingerprint import AssetCatalogue, catalogue_for
 from .manifest import MANIFEST_NAME, manifest_json
+from .templates import SharedTemplateCode
 
 
 def add_asset_function(pelican) -> None:
@@ -16,6 +18,10 @@ def add_asset_function(pelican) -> None:
     catalogue = catalogue_for(pelican.settings)
     pelican.settings["ASSET_CATALOGUE"] = catalogue
     pelican.settings["JINJA_GLOBALS"] = {**pelican.settings.get("JINJA_GLOBALS", {}), "asset": catalogue.url}
+    # Every generator's environment shares one compiled copy of each template (templates.py).
+    jinja = pelican.settings.get("JINJA_ENVIRONMENT", {})
+    if "bytecode_cache" not in jinja:
+        pelican.settings["JINJA_ENVIRONMENT"] = {**jinja, "bytecode_cache": SharedTemplateCode()}
 
 
 class AssetsGenerator(Generator):
