@@ -608,3 +608,21 @@ def test_the_cache_section_follows_the_security_headers_once(plugins_path, tmp_p
     assert headers.startswith("/*\n  Content-Security-Policy: default-src 'self'\n\n# == cache")
     assert headers.count("# == cache (publishing plugin) ==") == 1
     assert "/guide/*\n  Cache-Control: public, max-age=0, must-revalidate\n" in headers
+
+
+def test_a_list_page_is_dated_from_the_links_the_guard_found_else_from_its_own_parse(tmp_path):
+    """sitemap_dates: the <main> links of a list page come from the guard's one parse of it
+    (ad_guard's page_links); without them the page is parsed here, with the same answer."""
+    import datetime
+
+    from publishing.sitemap_dates import newest_linked
+
+    dated = {"guide/a/": datetime.date(2026, 1, 2), "guide/b/": datetime.date(2026, 3, 4)}
+    site = "https://guide.example.org"
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "topics" / "index.html").write_text(
+        '<header><a href="/guide/b/">b</a></header><main><a href="/guide/a/#x">a</a>'
+        '<a href="https://elsewhere.example/guide/b/">b</a></main>', encoding="utf-8")
+    assert newest_linked(tmp_path, "topics/", site, dated) == datetime.date(2026, 1, 2)
+    found = {"topics/index.html": ("/guide/a/", "../guide/b/")}
+    assert newest_linked(tmp_path / "absent", "topics/", site, dated, found) == datetime.date(2026, 3, 4)

@@ -141,11 +141,17 @@ def check_site(pelican) -> None:
     output = Path(settings["OUTPUT_PATH"])
     pages = sorted(output.rglob("*.html"))
     scanner = PageScanner(_guard.rules, _guard.site_host, _guard.scripts)
-    # Output file (relative, "/"-separated) -> the MARKS it holds, for later plugins.
-    pelican.page_marks = {}
-    for page, scan in zip(pages, scan_pages(pages, scanner, settings.get("BUILD_PROCESSES") or 0)):
+    # For later plugins, by output file (relative, "/"-separated): the MARKS each page holds,
+    # and the links of the <main> of each page no content object wrote (the list pages).
+    pelican.page_marks, pelican.page_links = {}, {}
+    listing = [os.path.normpath(page) not in _guard.pages for page in pages]
+    scans = scan_pages(list(zip(pages, listing)), scanner, settings.get("BUILD_PROCESSES") or 0)
+    for page, lists, scan in zip(pages, listing, scans):
         check_page(page, output, scan, report)
-        pelican.page_marks[page.relative_to(output).as_posix()] = scan.marks
+        name = page.relative_to(output).as_posix()
+        pelican.page_marks[name] = scan.marks
+        if lists:
+            pelican.page_links[name] = scan.main_links
     theme_css = Sources(lambda: read_sources(Path(settings["THEME"]) / "static", [], (".css",)))
     stylesheets = sorted(output.rglob("*.css"))
     for stylesheet in stylesheets:
@@ -162,9 +168,10 @@ POOL_MIN_PAGES = 100
 _pool_scanner: list = [None]  # the scanner the workers use: set before the fork, never pickled
 
 
-def scan_pages(pages: list[Path], scanner: PageScanner, processes: int) -> Iterator[PageScan]:
-    """Each page's scan, in order: on every core (``BUILD_PROCESSES``, 0 for one per core) when
-    there are many pages. Each page is scanned alone, so the scans are the same either way."""
+def scan_pages(pages: list[tuple[Path, bool]], scanner: PageScanner, processes: int) -> Iterator[PageScan]:
+    """Each page's scan (with its <main>'s links when its flag is set), in order: on every core
+    (``BUILD_PROCESSES``, 0 for one per core) when there are many pages. Each page is scanned
+    alone, so the scans are the same either way."""
     processes = processes or os.cpu_count() or 1
     if processes < 2 or len(pages) < POOL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
         for page in pages:
@@ -176,12 +183,13 @@ def scan_pages(pages: list[Path], scanner: PageScanner, processes: int) -> Itera
     _pool_scanner[0] = None
 
 
-def _scan_in_worker(page: Path) -> PageScan:
+def _scan_in_worker(page: tuple[Path, bool]) -> PageScan:
     return scan_file(page, _pool_scanner[0])
 
 
-def scan_file(page: Path, scanner: PageScanner) -> PageScan:
-    return scanner.scan(page.read_text(encoding="utf-8", errors="replace"))
+def scan_file(page: tuple[Path, bool], scanner: PageScanner) -> PageScan:
+    path, main_links = page
+    return scanner.scan(path.read_text(encoding="utf-8", errors="replace"), main_links)
 
 
 def check_page(page: Path, output: Path, scan: PageScan, report: Report) -> PageScan:

@@ -120,6 +120,7 @@ class PageScan:
     referrer: str | None = None
     marks: frozenset[str] = frozenset()  # which of the scanner's MARKS (element ids) the page holds
     document: bool = False  # a whole document (it has a <head>), whose policies are checked
+    main_links: tuple[str, ...] = ()  # the hrefs of <main>'s links, when asked for (list pages)
 
 
 ASCII_BYTES = bytes(range(128))
@@ -208,12 +209,15 @@ class PageScanner:
         return folder.endswith("/assets/js") and stem in self.scripts and bool(dot) \
             and re.fullmatch(r"[0-9a-f]+\.js", rest) is not None
 
-    def scan(self, page: str) -> PageScan:
+    def scan(self, page: str, main_links: bool = False) -> PageScan:
         result = PageScan(document="<head" in page)
         tree = LexborHTMLParser(page)
         # What other plugins ask of the written page, answered from this one parse: the
-        # service worker never keeps a page that has the quick exit (publishing/offline.py).
+        # service worker never keeps a page that has the quick exit (publishing/offline.py);
+        # the sitemap dates a list page by the pages its <main> links to (sitemap_dates.py).
         result.marks = frozenset(mark for mark in MARKS if tree.css_first(f"#{mark}") is not None)
+        if main_links:
+            result.main_links = tuple(link.attributes.get("href") or "" for link in tree.css("main a[href]"))
         root = tree.root
         # For the visible text (found on the way): the blocks' line breaks, the hidden elements.
         blocks: list[LexborNode] = []

@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
-from bs4 import BeautifulSoup, SoupStrainer
+from selectolax.lexbor import LexborHTMLParser
 
 logger = logging.getLogger(__name__)
 
@@ -65,23 +65,25 @@ def fallback_date(dated: dict[str, datetime.date]) -> datetime.date | None:
     return max(dated.values(), default=None)
 
 
-def newest_linked(
-    output: Path, page: str, siteurl: str, dated: dict[str, datetime.date]
-) -> datetime.date | None:
-    """The newest date among the dated pages linked from the page's <main>."""
-    file = output / (page + "index.html" if page == "" or page.endswith("/") else page)
-    if not file.is_file():
-        return None
-    html = file.read_text(encoding="utf-8")
-    start, end = html.find("<main"), html.rfind("</main>")
-    if start < 0 or end < start:
-        return None
-    # Only the links of <main>: the header and footer link every page to the same few.
-    links = BeautifulSoup(html[start:end], "html.parser", parse_only=SoupStrainer("a", href=True))
+def newest_linked(output: Path, page: str, siteurl: str, dated: dict[str, datetime.date],
+                  links: dict[str, tuple[str, ...]] | None = None) -> datetime.date | None:
+    """The newest date among the dated pages linked from the page's <main>.
+
+    ``links`` are the <main> links the guard found in its one parse of each list page
+    (ad_guard's ``page_links``); without it (a site without ad_guard) the page is parsed here.
+    """
+    file_name = page + "index.html" if page == "" or page.endswith("/") else page
+    hrefs = (links or {}).get(file_name)
+    if hrefs is None:
+        file = output / file_name
+        if not file.is_file():
+            return None
+        tree = LexborHTMLParser(file.read_text(encoding="utf-8"))
+        hrefs = tuple(link.attributes.get("href") or "" for link in tree.css("main a[href]"))
     base = f"{siteurl}/{page}"
     dates = []
-    for link in links.find_all("a", href=True):
-        target = urldefrag(urljoin(base, link["href"]))[0]
+    for href in hrefs:
+        target = urldefrag(urljoin(base, href))[0]
         if target.startswith(siteurl + "/"):
             found = dated.get(target[len(siteurl) + 1:])
             if found:
@@ -106,7 +108,7 @@ def date_sitemap(pelican) -> None:
         page = loc[len(siteurl) + 1:] if loc.startswith(siteurl + "/") else loc
         is_content, reviewed = pages.get(page, (False, None))
         if reviewed is None and not is_content:
-            reviewed = newest_linked(output, page, siteurl, dated)
+            reviewed = newest_linked(output, page, siteurl, dated, getattr(pelican, "page_links", None))
         reviewed = reviewed or fallback
         lastmod = entry.find(f"{{{SITEMAP_NS}}}lastmod")
         if reviewed is None:
