@@ -562,3 +562,25 @@ def test_every_format_character_is_taken_out_of_the_text_the_phrase_rules_read()
         assert reader_text(f"spon{character}sored ’") == "sponsored ’", hex(ord(character))
     assert reader_text("ad" + "".join(format_characters) + "vertorial") == "advertorial"
     assert reader_text("caf\u00e9 \u2014 fine") == "caf\u00e9 \u2014 fine"
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(scheme=st.sampled_from(["https", "http", "javascript", "data", "ftp", "a+b", "HTTPS"]),
+       rest=st.lists(st.sampled_from(URL_PIECES), max_size=8))
+def test_a_url_with_a_scheme_and_two_slashes_means_the_same_on_any_site(scheme, rest):
+    """links.parse reads such a URL once for every site (ABSOLUTE): the WHATWG parser ignores
+    the base for it."""
+    from ad_guard.links import ABSOLUTE
+    from ada_url import URL
+
+    value = f"{scheme}://" + "".join(rest)
+    assert ABSOLUTE.match(value)
+    try:
+        here = URL(value, "https://guide.example.org/a/b/").href
+    except ValueError:
+        here = None
+    try:
+        there = URL(value, "http://site.invalid/").href
+    except ValueError:
+        there = None
+    assert here == there

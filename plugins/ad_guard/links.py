@@ -70,9 +70,16 @@ def base_for(site_host: str) -> str:
     return f"https://{site_host}/" if site_host else LOCAL_BASE
 
 
+# A scheme and "//" at the very start: the WHATWG parser reads the URL as absolute, whatever
+# the base (only "https:x", without the slashes, can be relative to an https: base).
+ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 @functools.lru_cache(maxsize=65536)
 def parse(value: str, site_host: str = "") -> ParsedUrl | None:
     """The URL a browser would follow for ``value`` on a page of the site, or None."""
+    if site_host and ABSOLUTE.match(value):
+        return parse(value)  # the same answer on any site: parsed (and cached) once
     try:
         url = URL(value, base_for(site_host))
     except ValueError:

@@ -407,8 +407,8 @@ class PageScanner:
         candidates = []
         known = self.labels
         for line in text.split("\n"):
-            if len(line) > 80:
-                continue
+            if not line or len(line) > 80:
+                continue  # most lines are the empty ones between two blocks
             try:
                 candidate = known[line]
             except KeyError:
