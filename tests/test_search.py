@@ -13,6 +13,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 from page_documents import documents_in_page, documents_in_site, page_kind
@@ -427,6 +428,21 @@ def test_the_records_give_what_the_written_pages_show(tmp_path):
     })
     Pelican(settings).run()
     records = {d.url: d for d in documents_in_context(_shared["context"])}
+    # The help page's directory (a section per need, one per help line) is not the page's
+    # Markdown, and the page reader reads only that: each of its documents is a section or
+    # line the written page shows, with only words the page shows there.
+    help_page = lxml.html.fromstring((tmp_path / "getting-help" / "index.html").read_text(encoding="utf-8"))
+    ids = {element.get("id") for element in help_page.iter("li", "section")}
+    directory = [url for url in records if url.startswith("getting-help/#") and url.split("#")[1] in ids]
+    assert len(directory) >= 25
+    for url in directory:
+        record = records.pop(url)
+        shown = help_page.get_element_by_id(url.split("#")[1])
+        need = next(shown.iterancestors("section"), shown)  # a line shows under its need's heading
+        seen = set(f"{shown.text_content()} {need.findtext('h2')}".lower().replace(".", " ")
+                   .replace(",", " ").split())
+        words = set(f"{record.title} {record.text}".lower().replace(".", " ").replace(",", " ").split())
+        assert words <= seen, (url, words - seen)
     aliases = topic_aliases(ROOT / "content")
     pages = {d.url: d for d in documents_in_site(tmp_path)}
     for document in pages.values():
@@ -863,6 +879,35 @@ def test_reader_queries_find_their_page_in_the_top_three(server, open_page):
             misses.append(f"{query['q']!r}: got {top}, wanted one of {query['expect']}")
     recall = 1 - len(misses) / len(QUERIES)
     assert recall >= 0.9, f"recall@3 {recall:.0%}:\n" + "\n".join(misses)
+    assert watched.page_errors == [] and watched.console_errors == []
+
+
+# A reader in danger types what frightens them or the help they want: every one of these must
+# land on help in the top three (the help page's directory, each line under its need, is
+# searchable; "I'm" is no topic; the FAQ for a frightened reader says "scared").
+CRISIS_QUERIES = {
+    "domestic abuse helpline": ["getting-help/"],
+    "samaritans": ["getting-help/#suicide-samaritans"],
+    "suicide hotline": ["getting-help/#need-suicide", "getting-help/#suicide-samaritans",
+                        "getting-help/#suicide-lifeline-988-us", "getting-help/#suicide-lifeline-988-ca"],
+    "scared of my partner": ["faq/#feeling-unsafe", "topics/safety/", "getting-help/"],
+    "I'm scared of my husband": ["faq/#feeling-unsafe", "topics/safety/", "getting-help/"],
+    "my partner hits me": ["topics/safety/", "faq/#feeling-unsafe", "getting-help/",
+                           "guide/conflict-or-abuse/"],
+    "rape crisis": ["getting-help/"],
+}
+
+
+def test_a_reader_in_danger_finds_help_in_the_top_three(server, open_page):
+    watched = open_page(server + "/guide/building-trust/")
+    page = watched.page
+    page.focus("#site-search")
+    misses = []
+    for text, expected in CRISIS_QUERIES.items():
+        top = shown_results(page, text)[:3]
+        if not any(found(url, expected) for url in top):
+            misses.append(f"{text!r}: got {top}, wanted one of {expected}")
+    assert misses == []
     assert watched.page_errors == [] and watched.console_errors == []
 
 

@@ -8,7 +8,10 @@ each h2/h3 with an id, tip cards left out) and its tip cards
 - a chapter (``guide/<slug>/``): its opening (title; summary and the text
   before the first heading), then one document per section
   (``guide/<slug>/#<id>``), and one per tip card (``#tip-...``);
-- a page (``<slug>/``): the same;
+- a page (``<slug>/``): the same; on the help page (``HELP_PAGE_SLUG``), the help
+  directory it shows (reader_safety's ``help_directory``) too: each need
+  (``getting-help/#need-<slug>``) and each help line (``getting-help/#<need>-<line>``),
+  so "domestic abuse helpline" lands on the line itself, with its number;
 - an FAQ entry: one document at ``faq/#<slug>``, the question and its answer;
 - a topic (``topics/<slug>/``): its title and text, its aliases as keywords.
 
@@ -50,6 +53,33 @@ def sectioned(content, kind: str) -> list[SearchDocument]:
     return documents
 
 
+def help_sections(page, directory) -> list[SearchDocument]:
+    """The help directory, as the help page shows it above its text (the theme's
+    partials/help-directory.html): a section per need (id ``need-<slug>``: its heading and
+    introduction), and each help line under the first need it serves (id
+    ``<need>-<line>``: its name; the need's heading, whom it is for, where and when)."""
+    if directory is None or not getattr(directory, "lines", None):
+        return []
+    url, title = page.url, clean(page.title)
+    sections, listed = [], set()
+    for need in directory.needs.values():
+        sections.append(SearchDocument(f"{url}#need-{need.slug}", clean(need.title), "page",
+                                       clean(need.intro), title))
+        for line in directory.lines_for(need.slug):
+            if line.slug in listed:
+                continue
+            listed.add(line.slug)
+            where = directory.region_names(line.regions)
+            # As the page shows it: an emergency number with its place only.
+            shown = [need.title, where]
+            if need.slug != "danger":
+                shown += [line.audience, line.hours]
+            text = clean(" ".join(f"{part}." for part in shown))
+            anchor = f"{url}#{need.slug}-{line.slug}"
+            sections.append(SearchDocument(anchor, clean(line.name), "page", text, title))
+    return sections
+
+
 def indexed(contents: Iterable) -> list:
     return [c for c in contents or [] if getattr(c, "status", "published") != "draft"
             and getattr(c, "template", "") not in NOINDEX_TEMPLATES]
@@ -60,8 +90,12 @@ def documents_in_context(context: dict, faq_url: str = "faq/") -> list[SearchDoc
     by_url: list[tuple[str, list[SearchDocument]]] = []
     for chapter in indexed(context.get("articles")):
         by_url.append((chapter.url, sectioned(chapter, "chapter")))
+    help_page = context.get("HELP_PAGE_SLUG", "getting-help")
     for page in indexed(context.get("pages")):
-        by_url.append((page.url, sectioned(page, "page")))
+        documents = sectioned(page, "page")
+        if getattr(page, "slug", None) == help_page:
+            documents[1:1] = help_sections(page, context.get("help_directory"))
+        by_url.append((page.url, documents))
     for topic in indexed(context.get("topics")):
         by_url.append((topic.url, [SearchDocument(topic.url, clean(topic.title), "topic", page_text(topic),
                                                   keywords=" ".join(getattr(topic, "aliases", []) or []))]))

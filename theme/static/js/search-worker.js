@@ -55,6 +55,12 @@ var NAMES = {};
 var BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
 var POSSESSIVE = /['\u2018\u2019\u02bc]s(?![\p{L}\p{N}])/gu;
 var APOSTROPHES = /['\u2018\u2019\u02bc]/g;
+// A pronoun and a verb, both lunr stop words, with the apostrophe gone ("I'm" is "im"):
+// no topic, but rare enough in titles to outweigh the words that are one ("I'm scared
+// of my husband" found "I'm worried about how I treat my partner" first). The reader's
+// query leaves them out, as it does "I" and "am". Not "id", "ill", "well", "wed": words.
+var PRONOUN_CONTRACTIONS = new Set(["im", "ive", "youre", "youve", "youll", "youd", "weve",
+  "theyre", "theyve", "theyll", "theyd"]);
 var NOT_A_WORD = /[^\p{L}\p{N}]+/u;
 var WORD = /[\p{L}\p{N}'\u2018\u2019\u02bc]+/gu;
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -432,7 +438,8 @@ function create(searchURL, lunrURL) {
   }
 
   function isStopWord(word) {
-    return !lunr.stopWordFilter(new lunr.Token(trimmed(word)));
+    var term = trimmed(word);
+    return PRONOUN_CONTRACTIONS.has(term) || !lunr.stopWordFilter(new lunr.Token(term));
   }
 
   function stemmed(word) {
