@@ -387,7 +387,14 @@ def install_pagefind() -> str | None:
     return None
 
 
-def pagefind(browser, output: Path, work: Path, texts: list[str], runs: int, sets: dict) -> dict:
+# Above this many chapters Pagefind's recall and latency loops are left out: at 10,000 they ran
+# for over 75 minutes (2026-12-01) without ending, and no target compares them there; its
+# index, bundle and first result (the one target beside it) are still measured.
+PAGEFIND_QUERY_LOOPS_UP_TO = 1000
+
+
+def pagefind(browser, output: Path, work: Path, texts: list[str], runs: int, sets: dict,
+             query_loops: bool = True) -> dict:
     """Pagefind on a copy of the same output (its main content only), queried through its JS API."""
     error = install_pagefind()
     if error:
@@ -407,11 +414,12 @@ def pagefind(browser, output: Path, work: Path, texts: list[str], runs: int, set
         return {"error": result.stderr[-500:]}
     bundle = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
     measured: dict = {"bundle": bundle, "indexing": indexing, "recall": {}}
+    times: list[float] = []
     with Served(site) as url:
         context = browser.new_context()
         page = context.new_page()
         page.goto(url + "/pagefind-bench.html")
-        for name, queries in sets.items():
+        for name, queries in (sets.items() if query_loops else ()):
             found = page.evaluate(PAGEFIND_TOP, [q["q"] for q in queries])
             # A page counts with its sections: Pagefind shows them under the page.
             measured["recall"][name] = sum(
@@ -420,13 +428,15 @@ def pagefind(browser, output: Path, work: Path, texts: list[str], runs: int, set
             ) / max(len(queries), 1)
         # The full queries only, not every prefix: at 1,000 chapters Pagefind takes seconds
         # for some two-letter prefixes, and every prefix would take the best part of an hour.
-        times = page.evaluate(PAGEFIND_LATENCY, [q["q"] for q in QUERIES])
+        if query_loops:
+            times = page.evaluate(PAGEFIND_LATENCY, [q["q"] for q in QUERIES])
         context.close()
         bare = url + "/pagefind-bench.html"
         measured["first"] = median_run(in_fresh_browsers(browser, bare, PAGEFIND_FIRST, runs, slow=False))
         measured["first_slow"] = median_run(
             in_fresh_browsers(browser, bare, PAGEFIND_FIRST, max(1, runs // 2), slow=True))
-    measured["search"] = (percentile(times, 0.5), percentile(times, 0.95))
+    if times:
+        measured["search"] = (percentile(times, 0.5), percentile(times, 0.95))
     shutil.rmtree(site, ignore_errors=True)
     return measured
 
@@ -445,7 +455,8 @@ def search_bytes(output: Path) -> tuple[int, int, int]:
     return len(files), raw, sum(len(gzip.compress(p.read_bytes(), 6)) for p in files)
 
 
-def measure_site(browser, output: Path, runs: int, texts: list[str], work: Path, sets: dict) -> dict:
+def measure_site(browser, output: Path, runs: int, texts: list[str], work: Path, sets: dict,
+                 chapters: int = 0) -> dict:
     from page_documents import documents_in_site
 
     with Served(output) as url:
@@ -464,7 +475,8 @@ def measure_site(browser, output: Path, runs: int, texts: list[str], work: Path,
             "recall": {name: recall(our_tops(browser, url, qs), qs) for name, qs in sets.items()},
             "queries": len(texts),
         }
-    ours["pagefind"] = pagefind(browser, output, work, texts, runs, sets)
+    ours["pagefind"] = pagefind(browser, output, work, texts, runs, sets,
+                                query_loops=chapters <= PAGEFIND_QUERY_LOOPS_UP_TO)
     return ours
 
 
@@ -490,6 +502,10 @@ def report(results: dict, markdown: bool, typos: int) -> str:
     def kb(value: float) -> str:
         return f"{value / 1000:,.1f} KB"
 
+    def theirs(measured: dict, name: str) -> str:
+        recall = measured.get("recall", {})
+        return f"{recall[name]:.0%}" if name in recall else "-"
+
     row("documents (sections, questions, tips, ...)", [f"{s['documents']:,}" for s in sites])
     row("ours: index files / raw / gzipped", [f"{s['files'][0]:,} / {kb(s['files'][1])} / {kb(s['files'][2])}"
                                               for s in sites])
@@ -510,13 +526,11 @@ def report(results: dict, markdown: bool, typos: int) -> str:
     row("ours: query p50 / p95 (search + drawing)",
         [f"{s['draw'][0]:.2f} / {s['draw'][1]:.2f} ms" for s in sites])
     row("Pagefind: query p50 / p95, full queries (search + 6 results' data)",
-        pf(lambda p: f"{p['search'][0]:.2f} / {p['search'][1]:.2f} ms"))
+        pf(lambda p: f"{p['search'][0]:.2f} / {p['search'][1]:.2f} ms" if "search" in p else "not run"))
     row("recall@3, reader queries: ours / Pagefind",
-        [f"{s['recall']['reader']:.0%} / " + (f"{p['recall']['reader']:.0%}" if "error" not in p else "-")
-         for s, p in zip(sites, pagefinds)])
+        [f"{s['recall']['reader']:.0%} / " + theirs(p, "reader") for s, p in zip(sites, pagefinds)])
     row(f"recall@3, {typos} one-typo queries: ours / Pagefind",
-        [f"{s['recall']['typo']:.0%} / " + (f"{p['recall']['typo']:.0%}" if "error" not in p else "-")
-         for s, p in zip(sites, pagefinds)])
+        [f"{s['recall']['typo']:.0%} / " + theirs(p, "typo") for s, p in zip(sites, pagefinds)])
     row("queries timed (each query and its prefixes)", [f"{s['queries']:,}" for s in sites])
     errors = {p["error"] for p in pagefinds if "error" in p}
     lines += ["", *against_targets(results)]
@@ -564,10 +578,10 @@ def against_targets(results: dict) -> list[str]:
         else:
             slow, theirs = site["first_slow"]["elapsed"], pagefind["first_slow"]["elapsed"]
             checks.append((f"slow phone {slow:.0f} ms <= Pagefind's {theirs:.0f} ms", slow <= theirs))
-            their_typo = pagefind["recall"]["typo"]
-            wanted = min_recall if size != 1000 else max(min_recall, their_typo)
-            checks.append((f"one-typo recall {typo:.0%} >= {wanted:.0%} (Pagefind {their_typo:.0%})",
-                           typo >= wanted))
+            their_typo = pagefind["recall"].get("typo")
+            wanted = min_recall if size != 1000 or their_typo is None else max(min_recall, their_typo)
+            beside = f"Pagefind {their_typo:.0%}" if their_typo is not None else "Pagefind's loops not run"
+            checks.append((f"one-typo recall {typo:.0%} >= {wanted:.0%} ({beside})", typo >= wanted))
         lines.append(f"Targets at {name}: " + "; ".join(
             f"{text}: {'met' if ok else 'NOT met'}" for text, ok in checks) + ".")
     builds = {size: site["build"][0] for name, site in results.items()
@@ -607,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
             content = synth.replicate(size, work / f"replica-{size}")
             big = build(content, work / f"replica-{size}-out")
             name = f"{size:,} chapters (replicated)"
-            results[name] = measure_site(browser, big, args.runs, texts, work, sets)
+            results[name] = measure_site(browser, big, args.runs, texts, work, sets, size)
             shutil.rmtree(big, ignore_errors=True)
             shutil.rmtree(content, ignore_errors=True)
             print(report(results, args.markdown, len(sets["typo"])), file=sys.stderr, flush=True)
