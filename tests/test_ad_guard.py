@@ -404,17 +404,19 @@ def free_port() -> int:
 
 
 def test_the_live_preview_still_reloads_under_the_policy(site_copy, tmp_path, watch):
-    """`make serve`: livereload injects one inline script; the preview's policy lets exactly it run."""
+    """`make serve`: livereload injects one inline script; the preview's policy lets exactly it run.
+
+    A save reloads the page when the quick pass has put the edited page in place, and may again
+    when the full build after it swaps the whole site in: the page is read once both are done."""
     import time
     import urllib.request
 
+    from preview_bench import Preview
+
     content = site_copy("basic")
     port = free_port()
-    serve = subprocess.Popen(
-        [sys.executable, str(ROOT / "tools" / "serve.py"), "--content", str(content),
-         "--output", str(tmp_path / "preview"), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    preview = Preview(ROOT / "tools" / "serve.py", content, tmp_path / "preview", port)
+    serve = preview.process
     url = f"http://127.0.0.1:{port}/guide/first-steps/"
     try:
         deadline = time.monotonic() + 180
@@ -433,14 +435,23 @@ def test_the_live_preview_still_reloads_under_the_policy(site_copy, tmp_path, wa
         while not any(socket.endswith("/livereload") for socket in watched.websockets):
             assert time.monotonic() < deadline, f"livereload did not connect: {watched.websockets}"
             watched.page.wait_for_timeout(200)
+        navigations: list[float] = []
+        watched.page.on("framenavigated", lambda frame: navigations.append(time.monotonic())
+                        if frame == watched.page.main_frame else None)
         chapter = content / "articles" / "first.md"
+        since = len(preview.lines)
         with watched.page.expect_navigation(timeout=180_000):
             chapter.write_text(chapter.read_text() + "\nA sentence added while the preview is open.\n")
+        assert preview.wait_for(r"^rebuilt in|still being served", since, 180), preview.lines[since:]
+        deadline = time.monotonic() + 30
+        while time.monotonic() - max(navigations) < 2.5:  # the full build's reload, if any, is over
+            assert time.monotonic() < deadline, "the page kept reloading"
+            watched.page.wait_for_timeout(250)
+        watched.page.wait_for_load_state("load")
         assert "A sentence added while the preview is open." in watched.page.content()
         watched.collect()
         assert watched.violations == []
         assert watched.csp_messages == []
         assert watched.outside == []
     finally:
-        serve.terminate()
-        serve.wait(timeout=30)
+        preview.stop()
