@@ -24,6 +24,8 @@ import os
 import pickle
 from pathlib import Path
 
+from guide_core.ahead import capture_logs
+
 logger = logging.getLogger(__name__)
 
 # Below this many files a pool costs more than it saves (the tests' small sites).
@@ -112,28 +114,22 @@ stop = PREFETCH.stop
 # The settings the workers read with: set before the fork, so never pickled.
 _worker_settings: list = [None]
 _worker_reader: list = [None]
-_captured: list[tuple[str, int, str]] = []
-
-
-class _Capture(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        _captured.append((record.name, record.levelno, record.getMessage()))
+_capture: list = [None]  # each worker's guide_core.ahead.Capture
 
 
 def _capture_logs() -> None:
-    root = logging.getLogger()
-    root.handlers = [_Capture()]
-    root.setLevel(logging.INFO)
+    _capture[0] = capture_logs()
 
 
 def _read(path: str):
     from .reader import GuideMarkdownReader
 
-    _captured.clear()
+    captured = _capture[0].records
+    captured.clear()
     try:
         if _worker_reader[0] is None:  # one reader, so one Markdown instance, per worker
             _worker_reader[0] = GuideMarkdownReader(_worker_settings[0])
         result = _worker_reader[0].read_here(path)
-        return path, (pickle.dumps(result, pickle.HIGHEST_PROTOCOL), list(_captured))
+        return path, (pickle.dumps(result, pickle.HIGHEST_PROTOCOL), list(captured))
     except Exception:  # noqa: BLE001 - anything at all: the build's process reads it again and reports it
         return path, (None, [])

@@ -21,10 +21,10 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-logger = logging.getLogger(__name__)
 
+class Capture(logging.Handler):
+    """What a child process logs, as (logger name, level, message), to log again in the parent."""
 
-class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.records: list[tuple[str, int, str]] = []
@@ -33,11 +33,17 @@ class _Capture(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _run(work: Callable[[], Any], connection) -> None:
-    capture = _Capture()
+def capture_logs() -> Capture:
+    """In a child process: everything logged from now on goes to the returned Capture only."""
+    capture = Capture()
     root = logging.getLogger()
     root.handlers = [capture]
     root.setLevel(logging.INFO)
+    return capture
+
+
+def _run(work: Callable[[], Any], connection) -> None:
+    capture = capture_logs()
     try:
         outcome = ("value", work())
     except BaseException:  # noqa: BLE001 - anything: the build's process raises it
