@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from guide_core import ahead
 from guide_core.problems import display_path
 from pelican.contents import Content
 
@@ -172,8 +173,8 @@ def scan_pages(pages: list[tuple[Path, bool]], scanner: PageScanner, processes: 
     """Each page's scan (with its <main>'s links when its flag is set), in order: on every core
     (``BUILD_PROCESSES``, 0 for one per core) when there are many pages. Each page is scanned
     alone, so the scans are the same either way."""
-    processes = processes or os.cpu_count() or 1
-    if processes < 2 or len(pages) < POOL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    processes = ahead.processes(processes)
+    if processes < 2 or len(pages) < POOL_MIN_PAGES:
         for page in pages:
             yield scan_file(page, scanner)
         return

@@ -25,6 +25,7 @@ import pickle
 from pathlib import Path
 
 from guide_core.ahead import capture_logs
+from guide_core.ahead import processes as ahead_processes
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +47,8 @@ class Prefetch:
 
     def start(self, settings: dict) -> None:
         self.started = True
-        processes = settings.get("READ_PROCESSES") or os.cpu_count() or 1
-        if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        processes = ahead_processes(settings.get("READ_PROCESSES"))
+        if processes <= 1:
             return
         paths = sorted(str(p) for p in Path(settings["PATH"]).rglob("*.md")
                        if p.is_file() and not p.is_symlink())

@@ -17,9 +17,18 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import traceback
 from collections.abc import Callable
 from typing import Any
+
+
+def processes(setting) -> int:
+    """How many processes a build may use: a setting of 0 (or none) means one per core; without
+    ``fork`` there is only the build's own process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return int(setting or 0) or os.cpu_count() or 1
 
 
 class Capture(logging.Handler):
@@ -57,7 +66,7 @@ class Ahead:
         self.work = work
         self.child = self.connection = None
         self.was_forked = False
-        if not inline and "fork" in multiprocessing.get_all_start_methods():
+        if not inline and processes(0) > 1:
             context = multiprocessing.get_context("fork")
             self.connection, theirs = context.Pipe(duplex=False)
             self.child = context.Process(target=_run, args=(work, theirs), daemon=True)

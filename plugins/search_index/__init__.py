@@ -19,11 +19,10 @@ build's own process at ``finalized``, with the same result.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 
-from guide_core.ahead import Ahead
+from guide_core.ahead import Ahead, processes
 from pelican import signals
 
 from .extract import SearchDocument
@@ -48,8 +47,7 @@ def remember_context(generators) -> None:
     if generators:
         settings = generators[0].settings
         pages = sum(len(context.get(key) or []) for key in ("articles", "pages", "faq_entries"))
-        processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
-        inline = processes < 2 or pages < AHEAD_MIN_PAGES
+        inline = processes(settings.get("BUILD_PROCESSES")) < 2 or pages < AHEAD_MIN_PAGES
         _shared["ahead"] = Ahead(IndexWork(settings), inline=inline)
 
 
