@@ -548,6 +548,21 @@ def test_urls_answered_without_parsing_are_the_ones_the_parser_keeps_on_the_site
         assert not stays_on_page_origin(elsewhere)
 
 
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(url=st.lists(st.sampled_from([*URL_PIECES, "mailto:", "data:", "tel:", "image/png,x", "=", "&"]),
+                    max_size=8).map("".join))
+@example(url="mailto:editors@example.org?subject=a%20b&body=c")
+@example(url="\tJaVa\nScRiPt:x")
+def test_the_scheme_alone_is_the_scheme_the_full_parse_finds_on_any_site(url):
+    """links.scheme_of (the rules that need only the scheme: is_outbound, leaves_site,
+    unsafe_scheme) reads the same scheme as links.parse, on this site or on none."""
+    from ad_guard.links import parse, scheme_of
+
+    for site in ("", "guide.example.org"):
+        parsed = parse(url, site)
+        assert scheme_of(url) == (parsed.scheme if parsed else None), (url, site)
+
+
 def test_every_format_character_is_taken_out_of_the_text_the_phrase_rules_read():
     """reader_text asks only about the characters a page holds; every character of Unicode
     category Cf (as this Python knows them) is still removed, alone or among others."""
