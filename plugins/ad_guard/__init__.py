@@ -8,11 +8,10 @@ and ``_headers`` is written with the site's Content-Security-Policy.
 
 from pelican import signals
 
-from .guard import check_site, clean_content, remember_page, start
+from .guard import check_site, clean_content, start
 
 
 def register() -> None:
     signals.initialized.connect(start)
     signals.content_object_init.connect(clean_content)
-    signals.content_written.connect(remember_page)
     signals.finalized.connect(check_site)

@@ -56,7 +56,7 @@ class Guard:
     site_host: str
     policy: str
     scripts: frozenset[str] = frozenset()  # our theme's script names (theme/static/js)
-    pages: dict[str, str] = field(default_factory=dict)  # output file -> Markdown source
+    contents: list[Content] = field(default_factory=list)  # every content object of the build
     link_tags: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # clean_links' memo
 
 
@@ -93,6 +93,7 @@ def clean_content(instance: Content) -> None:
     """
     if _guard is None:
         return
+    _guard.contents.append(instance)
     source = display_path(instance.source_path) if instance.source_path else str(instance)
     for holder in (instance.__dict__, instance.metadata):
         for key, value in list(holder.items()):
@@ -115,17 +116,11 @@ def clean_value(value, source: str):
     return value
 
 
-def remember_page(path: str, context: dict) -> None:
-    """Note which Markdown file each written page comes from."""
-    if _guard is None:
-        return
-    output = context.get("OUTPUT_PATH", "")
-    written = os.path.normpath(path)
-    for value in context.values():
-        if isinstance(value, Content) and value.source_path and value.save_as \
-                and os.path.normpath(os.path.join(output, value.save_as)) == written:
-            _guard.pages[written] = display_path(value.source_path)
-            break
+def written_by(contents: list[Content], output: str) -> dict[str, str]:
+    """Which Markdown file each page a content object writes comes from, by output file:
+    every object has its place (``save_as``) by the time the pages are checked."""
+    return {os.path.normpath(os.path.join(output, content.save_as)): display_path(content.source_path)
+            for content in contents if content.source_path and content.save_as}
 
 
 def check_site(pelican) -> None:
@@ -145,10 +140,11 @@ def check_site(pelican) -> None:
     # For later plugins, by output file (relative, "/"-separated): the MARKS each page holds,
     # and the links of the <main> of each page no content object wrote (the list pages).
     pelican.page_marks, pelican.page_links = {}, {}
-    listing = [os.path.normpath(page) not in _guard.pages for page in pages]
+    sources = written_by(_guard.contents, settings["OUTPUT_PATH"])
+    listing = [os.path.normpath(page) not in sources for page in pages]
     scans = scan_pages(list(zip(pages, listing)), scanner, settings.get("BUILD_PROCESSES") or 0)
     for page, lists, scan in zip(pages, listing, scans):
-        check_page(page, output, scan, report)
+        check_page(page, output, scan, report, sources.get(os.path.normpath(page)))
         name = page.relative_to(output).as_posix()
         pelican.page_marks[name] = scan.marks
         if lists:
@@ -193,9 +189,9 @@ def scan_file(page: tuple[Path, bool], scanner: PageScanner) -> PageScan:
     return scanner.scan(path.read_text(encoding="utf-8", errors="replace"), main_links)
 
 
-def check_page(page: Path, output: Path, scan: PageScan, report: Report) -> PageScan:
+def check_page(page: Path, output: Path, scan: PageScan, report: Report, own: str | None) -> PageScan:
     """Act on a written page's scan: clean its outbound links if they need it, check its
-    policies and report what was found."""
+    policies and report what was found (``own``: the Markdown file the page comes from)."""
     html = ""
     if scan.needs_cleaning:
         # Something other than a content object (a template, another plugin)
@@ -218,7 +214,6 @@ def check_page(page: Path, output: Path, scan: PageScan, report: Report) -> Page
         if scan.referrer != headers.REFERRER_POLICY:
             findings.append(Finding(0, "referrer policy is not no-referrer", scan.referrer or "missing",
                                     "policy"))
-    own = _guard.pages.get(os.path.normpath(page))
     if findings:
         html = html or page.read_text(encoding="utf-8", errors="replace")  # to place them
         report.add_output(findings, page, output, html, own, report.sources)
