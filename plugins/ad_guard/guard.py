@@ -116,11 +116,22 @@ def clean_value(value, source: str):
     return value
 
 
-def written_by(contents: list[Content], output: str) -> dict[str, str]:
-    """Which Markdown file each page a content object writes comes from, by output file:
-    every object has its place (``save_as``) by the time the pages are checked."""
-    return {os.path.normpath(os.path.join(output, content.save_as)): display_path(content.source_path)
-            for content in contents if content.source_path and content.save_as}
+def written_by(contents: list[Content], output: str) -> dict[str, Content]:
+    """The content object each page comes from, by output file: every object has its place
+    (``save_as``, worked out by Pelican on each use: asked once) when the pages are checked."""
+    found = {}
+    for content in contents:
+        save_as = content.save_as if content.source_path else ""
+        if save_as:
+            found[os.path.normpath(os.path.join(output, save_as))] = content
+    return found
+
+
+def files_under(folder: Path, suffix: str) -> list[Path]:
+    """Every file under folder whose name ends with suffix, in Path order (pathlib's rglob
+    costs several times more for a site's thousands of pages)."""
+    return sorted(Path(parent, name) for parent, _folders, names in os.walk(folder)
+                  for name in names if name.endswith(suffix))
 
 
 def check_site(pelican) -> None:
@@ -135,22 +146,23 @@ def check_site(pelican) -> None:
                                 read_sources(settings["PATH"], settings.get("IGNORE_FILES", [])).items()})
     report = Report(rendered, _guard.allow)
     output = Path(settings["OUTPUT_PATH"])
-    pages = sorted(output.rglob("*.html"))
+    pages = files_under(output, ".html")
     scanner = PageScanner(_guard.rules, _guard.site_host, _guard.scripts)
     # For later plugins, by output file (relative, "/"-separated): the MARKS each page holds,
     # and the links of the <main> of each page no content object wrote (the list pages).
     pelican.page_marks, pelican.page_links = {}, {}
-    sources = written_by(_guard.contents, settings["OUTPUT_PATH"])
-    listing = [os.path.normpath(page) not in sources for page in pages]
+    contents = written_by(_guard.contents, settings["OUTPUT_PATH"])
+    owners = [contents.get(os.path.normpath(page)) for page in pages]
+    listing = [owner is None for owner in owners]
     scans = scan_pages(list(zip(pages, listing)), scanner, settings.get("BUILD_PROCESSES") or 0)
-    for page, lists, scan in zip(pages, listing, scans):
-        check_page(page, output, scan, report, sources.get(os.path.normpath(page)))
+    for page, owner, scan in zip(pages, owners, scans):
+        check_page(page, output, scan, report, owner)
         name = page.relative_to(output).as_posix()
         pelican.page_marks[name] = scan.marks
-        if lists:
+        if owner is None:
             pelican.page_links[name] = scan.main_links
     theme_css = Sources(lambda: read_sources(Path(settings["THEME"]) / "static", [], (".css",)))
-    stylesheets = sorted(output.rglob("*.css"))
+    stylesheets = files_under(output, ".css")
     for stylesheet in stylesheets:
         css = stylesheet.read_text(encoding="utf-8", errors="replace")
         report.add_output(scan_css(css, _guard.site_host), stylesheet, output, css, None, theme_css)
@@ -186,12 +198,12 @@ def _scan_in_worker(page: tuple[Path, bool]) -> PageScan:
 
 def scan_file(page: tuple[Path, bool], scanner: PageScanner) -> PageScan:
     path, main_links = page
-    return scanner.scan(path.read_text(encoding="utf-8", errors="replace"), main_links)
+    return scanner.scan(path.read_bytes(), main_links)  # Pelican writes every page as UTF-8
 
 
-def check_page(page: Path, output: Path, scan: PageScan, report: Report, own: str | None) -> PageScan:
+def check_page(page: Path, output: Path, scan: PageScan, report: Report, owner: Content | None) -> PageScan:
     """Act on a written page's scan: clean its outbound links if they need it, check its
-    policies and report what was found (``own``: the Markdown file the page comes from)."""
+    policies and report what was found (``owner``: the content object the page comes from)."""
     html = ""
     if scan.needs_cleaning:
         # Something other than a content object (a template, another plugin)
@@ -216,6 +228,7 @@ def check_page(page: Path, output: Path, scan: PageScan, report: Report, own: st
                                     "policy"))
     if findings:
         html = html or page.read_text(encoding="utf-8", errors="replace")  # to place them
+        own = display_path(owner.source_path) if owner is not None else None
         report.add_output(findings, page, output, html, own, report.sources)
     return scan
 

@@ -154,6 +154,14 @@ def lowered(raw: dict[str, str | None]) -> dict[str, str]:
     return {key.lower(): (value or "") for key, value in raw.items()}
 
 
+def needs_checking(name: str, attributes) -> bool:
+    """Most of a page needs no check: an element whose attributes neither load, link, run nor
+    style anything can only be wrong by its name, and no such name is outside
+    SPECIAL_ELEMENTS. Comments ("-comment") have no attributes."""
+    return name in SPECIAL_ELEMENTS or any(
+        key not in INERT_ATTRIBUTES and not key.startswith(INERT_PREFIXES) for key in attributes)
+
+
 def urls_of(name: str, value: str) -> list[str]:
     if name not in ("srcset", "imagesrcset"):
         return [value.strip()]
@@ -185,6 +193,7 @@ class PageScanner:
         self.schemes: dict[str, str | None] = {}
         self.labels: dict[str, tuple[str, str] | None] = {}
         self.elements: dict[tuple, tuple[tuple[Finding, ...], bool]] = {}
+        self.shapes: dict[tuple[str, ...], bool] = {}  # needs_checking, by name and attribute names
 
     def third_party(self, url: str) -> bool:
         return leaves_site(url, self.site_host)
@@ -209,8 +218,10 @@ class PageScanner:
         return folder.endswith("/assets/js") and stem in self.scripts and bool(dot) \
             and re.fullmatch(r"[0-9a-f]+\.js", rest) is not None
 
-    def scan(self, page: str, main_links: bool = False) -> PageScan:
-        result = PageScan(document="<head" in page)
+    def scan(self, page: str | bytes, main_links: bool = False) -> PageScan:
+        """One page's findings; ``page`` is its text, or its UTF-8 bytes as written (Lexbor
+        reads those without the text being decoded and encoded again first)."""
+        result = PageScan(document=("<head" if isinstance(page, str) else b"<head") in page)
         tree = LexborHTMLParser(page)
         # What other plugins ask of the written page, answered from this one parse: the
         # service worker never keeps a page that has the quick exit (publishing/offline.py);
@@ -223,7 +234,7 @@ class PageScanner:
         blocks: list[LexborNode] = []
         hidden: list[LexborNode] = []
         if root is not None:
-            inert, block, special = INERT_ATTRIBUTES, BLOCK, SPECIAL_ELEMENTS
+            block, shapes = BLOCK, self.shapes
             for node in root.traverse(include_text=False):
                 name = node.tag
                 if name in block:
@@ -231,11 +242,13 @@ class PageScanner:
                 elif name in HIDDEN_TEXT:
                     hidden.append(node)
                 raw = node.attributes
-                # Most of a page is skipped here: an element whose attributes neither load, link,
-                # run nor style anything can only be wrong by its name, and no such name is
-                # outside SPECIAL_ELEMENTS. Comments ("-comment") have no attributes.
-                if name in special or (raw and not inert.issuperset(raw) and any(
-                        key not in inert and not key.startswith(INERT_PREFIXES) for key in raw)):
+                # Whether an element needs checking depends on its name and its attributes'
+                # names alone (its shape), asked once per build: pages repeat a few shapes.
+                shape = (name, *raw)
+                checked = shapes.get(shape)
+                if checked is None:
+                    checked = shapes[shape] = needs_checking(name, raw)
+                if checked:
                     self.check_element(node, raw, result)
         self.check_wording(tree, blocks, result, hidden)
         return result
