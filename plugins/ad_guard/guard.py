@@ -94,24 +94,29 @@ def clean_content(instance: Content) -> None:
     if _guard is None:
         return
     _guard.contents.append(instance)
-    source = display_path(instance.source_path) if instance.source_path else str(instance)
     for holder in (instance.__dict__, instance.metadata):
         for key, value in list(holder.items()):
-            cleaned = clean_value(value, source)
+            cleaned = clean_value(value, instance)
             if cleaned is not value:
                 holder[key] = cleaned
 
 
-def clean_value(value, source: str):
+def source_name(instance: Content) -> str:
+    return display_path(instance.source_path) if instance.source_path else str(instance)
+
+
+def clean_value(value, instance: Content):
+    """The value with its outbound links cleaned (the same object when nothing changed)."""
     if isinstance(value, str):
         if "//" not in value:
             return value  # no outbound link (clean_links' own first test, without its call)
         cleaning = clean_links(value, _guard.rules, _guard.site_host, _guard.link_tags)
         for url, removed in cleaning.removed:
-            logger.info("%s: removed tracking parameter(s) %s from %s", source, ", ".join(removed), url)
+            logger.info("%s: removed tracking parameter(s) %s from %s",
+                        source_name(instance), ", ".join(removed), url)
         return cleaning.html if cleaning.changed else value
     if isinstance(value, list) and any(isinstance(item, str) for item in value):
-        cleaned = [clean_value(item, source) for item in value]
+        cleaned = [clean_value(item, instance) for item in value]
         return cleaned if any(a is not b for a, b in zip(cleaned, value)) else value
     return value
 
