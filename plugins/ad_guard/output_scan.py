@@ -30,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guide_core.problems import blank
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .links import REL_ADDED, is_outbound, leaves_site, link_rule, parse, split, unsafe_scheme
@@ -154,14 +155,6 @@ def lowered(raw: dict[str, str | None]) -> dict[str, str]:
     return {key.lower(): (value or "") for key, value in raw.items()}
 
 
-def needs_checking(name: str, attributes) -> bool:
-    """Most of a page needs no check: an element whose attributes neither load, link, run nor
-    style anything can only be wrong by its name, and no such name is outside
-    SPECIAL_ELEMENTS. Comments ("-comment") have no attributes."""
-    return name in SPECIAL_ELEMENTS or any(
-        key not in INERT_ATTRIBUTES and not key.startswith(INERT_PREFIXES) for key in attributes)
-
-
 def urls_of(name: str, value: str) -> list[str]:
     if name not in ("srcset", "imagesrcset"):
         return [value.strip()]
@@ -193,7 +186,6 @@ class PageScanner:
         self.schemes: dict[str, str | None] = {}
         self.labels: dict[str, tuple[str, str] | None] = {}
         self.elements: dict[tuple, tuple[tuple[Finding, ...], bool]] = {}
-        self.shapes: dict[tuple[str, ...], bool] = {}  # needs_checking, by name and attribute names
 
     def third_party(self, url: str) -> bool:
         return leaves_site(url, self.site_host)
@@ -234,7 +226,7 @@ class PageScanner:
         blocks: list[LexborNode] = []
         hidden: list[LexborNode] = []
         if root is not None:
-            block, shapes = BLOCK, self.shapes
+            inert, block, special = INERT_ATTRIBUTES, BLOCK, SPECIAL_ELEMENTS
             for node in root.traverse(include_text=False):
                 name = node.tag
                 if name in block:
@@ -242,13 +234,11 @@ class PageScanner:
                 elif name in HIDDEN_TEXT:
                     hidden.append(node)
                 raw = node.attributes
-                # Whether an element needs checking depends on its name and its attributes'
-                # names alone (its shape), asked once per build: pages repeat a few shapes.
-                shape = (name, *raw)
-                checked = shapes.get(shape)
-                if checked is None:
-                    checked = shapes[shape] = needs_checking(name, raw)
-                if checked:
+                # Most of a page is skipped here: an element whose attributes neither load, link,
+                # run nor style anything can only be wrong by its name, and no such name is
+                # outside SPECIAL_ELEMENTS. Comments ("-comment") have no attributes.
+                if name in special or (raw and not inert.issuperset(raw) and any(
+                        key not in inert and not key.startswith(INERT_PREFIXES) for key in raw)):
                     self.check_element(node, raw, result)
         self.check_wording(tree, blocks, result, hidden)
         return result
@@ -480,7 +470,7 @@ def label_candidate(line: str) -> tuple[str, str] | None:
 
 def scan_css(css: str, site_host: str) -> list[Finding]:
     """Fonts, stylesheets and images a stylesheet would fetch from another origin."""
-    css = CSS_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), css)
+    css = CSS_COMMENT.sub(blank, css)
     fonts = [m.span() for m in CSS_FONT_FACE.finditer(css)]
     findings = []
     for match in CSS_URL.finditer(css):
