@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from guide_core import ahead
-from guide_core.problems import display_path
+from guide_core.problems import blank, display_path
 from pelican.contents import Content
 
 from . import headers
@@ -282,11 +282,6 @@ class Sources(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self.loaded())
-
-
-def blank(match: re.Match) -> str:
-    """The matched text as spaces, keeping its line breaks."""
-    return re.sub(r"[^\n]", " ", match.group())
 
 
 class Report:

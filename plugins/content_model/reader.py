@@ -16,7 +16,7 @@ import logging
 import re
 
 from guide_core import kinds
-from guide_core.problems import display_path
+from guide_core.problems import blank, display_path
 from markdown import Markdown
 from markupsafe import Markup
 from pelican.readers import MarkdownReader
@@ -190,11 +190,6 @@ class SourcePlaces:
                     return number
         lines = self.text.split("\n")
         return next((n for n in range(self.body, len(lines) + 1) if lines[n - 1].strip()), self.body)
-
-
-def blank(match: re.Match) -> str:
-    """The matched text as spaces, keeping its line breaks (so offsets and lines stay put)."""
-    return re.sub(r"[^\n]", " ", match.group())
 
 
 # Closed comments only, and never across another "<!--": Markdown renders text after an

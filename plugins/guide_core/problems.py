@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+import re
 from collections.abc import Iterable
 
 logger = logging.getLogger("guide")
@@ -20,6 +21,15 @@ def display_path(path: str | os.PathLike) -> str:
     path = os.fspath(path)
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
+
+
+NOT_A_LINE_BREAK = re.compile(r"[^\n]")
+
+
+def blank(match: re.Match) -> str:
+    """The matched text as spaces, keeping its line breaks: for ``pattern.sub(blank, text)``
+    that hides comments or code from a search while every offset and line stays put."""
+    return NOT_A_LINE_BREAK.sub(" ", match.group())
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
