@@ -15,11 +15,12 @@ nothing itself, so a failed build leaves nothing of it behind.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -40,6 +41,20 @@ class Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+@contextlib.contextmanager
+def capturing() -> Iterator[Capture]:
+    """Inside the block, everything logged goes to the Capture it gives (point its ``records``
+    at any list), to log again later; the root logger's own handlers are put back after."""
+    root = logging.getLogger()
+    handlers = root.handlers
+    capture = Capture()
+    root.handlers = [capture]
+    try:
+        yield capture
+    finally:
+        root.handlers = handlers
 
 
 def capture_logs() -> Capture:
