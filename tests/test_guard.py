@@ -492,7 +492,7 @@ def scanner(judge_once: bool = True):
     class EveryTime(PageScanner):
         """Judges every element afresh (the memo of check_element bypassed)."""
 
-        def check_element(self, node, raw, result) -> None:
+        def check_element(self, node, name, raw, result) -> None:
             self.evaluate_element(node, raw, result)
 
     kind = PageScanner if judge_once else EveryTime

@@ -237,15 +237,23 @@ class PageScanner:
                 # Most of a page is skipped here: an element whose attributes neither load, link,
                 # run nor style anything can only be wrong by its name, and no such name is
                 # outside SPECIAL_ELEMENTS. Comments ("-comment") have no attributes.
-                if name in special or (raw and not inert.issuperset(raw) and any(
-                        key not in inert and not key.startswith(INERT_PREFIXES) for key in raw)):
-                    self.check_element(node, raw, result)
+                if name not in special:
+                    if not raw or inert.issuperset(raw):
+                        continue
+                    for key in raw:  # a loop, not any(): this runs for most elements of a page
+                        if key not in inert and not key.startswith(INERT_PREFIXES):
+                            break
+                    else:
+                        continue
+                self.check_element(node, name, raw, result)
         self.check_wording(tree, blocks, result, hidden)
         return result
 
-    def check_element(self, node: LexborNode, raw: dict[str, str | None], result: PageScan) -> None:
-        name = node.tag
-        if name.lower() in STATEFUL_ELEMENTS:
+    def check_element(self, node: LexborNode, name: str, raw: dict[str, str | None],
+                      result: PageScan) -> None:
+        """``name`` is the node's tag, which the parser has already lower-cased (every name in
+        STATEFUL_ELEMENTS and SPECIAL_ELEMENTS is an HTML one, never one of SVG's mixed-case)."""
+        if name in STATEFUL_ELEMENTS:
             self.element_state(node, lowered(raw), result)
         # The rest of an element's findings are a function of its name and attributes alone,
         # and pages repeat the same elements (the theme's links, links to each chapter): each
