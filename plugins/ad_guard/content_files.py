@@ -86,22 +86,24 @@ def svg_problem(data: bytes) -> str | None:
     return None
 
 
-def walk(root: Path) -> Iterator[Path]:
-    """Every entry under root, links not followed, hidden files (which Pelican ignores) skipped."""
-    for folder, folders, files in os.walk(root, followlinks=False):
-        here = Path(folder)
-        kept = []
-        for name in sorted(folders):
-            if name.startswith("."):
-                continue
-            if (here / name).is_symlink():
-                yield here / name
+def walk(root: Path) -> Iterator[tuple[Path, bool]]:
+    """Every entry under root as (path, whether it is a symbolic link), in name order; links are
+    never followed, and hidden entries (which Pelican ignores) are skipped. The answer comes
+    from the directory listing itself (``os.scandir``), not from one more system call a file."""
+    folders = [root]
+    while folders:
+        here = folders.pop()
+        with os.scandir(here) as listing:
+            entries = sorted((entry for entry in listing if not entry.name.startswith(".")),
+                             key=lambda entry: entry.name)
+        below = []
+        for entry in entries:
+            link = entry.is_symlink()
+            if not link and entry.is_dir(follow_symlinks=False):
+                below.append(here / entry.name)
             else:
-                kept.append(name)
-        folders[:] = kept
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield here / name
+                yield here / entry.name, link
+        folders.extend(reversed(below))
 
 
 def problems(settings: dict) -> list[tuple[Path, str]]:
@@ -113,13 +115,12 @@ def problems(settings: dict) -> list[tuple[Path, str]]:
                     *settings.get("TOPIC_PATHS", ["topics"]), "faq"} or set(TEXT_FOLDERS_DEFAULT)
     static_folders = set(settings.get("STATIC_PATHS", []))
     found: list[tuple[Path, str]] = []
-    for path in walk(root):
-        if path.is_symlink():
+    # The walk starts at the resolved folder and never follows a link, and every link is
+    # refused here: so each other entry's real path is its own path, inside the folder.
+    for path, link in walk(root):
+        if link:
             found.append((path, "a symbolic link: content must be real files inside the content folder "
                                 "(links are never followed or published)"))
-            continue
-        if not path.resolve().is_relative_to(root):
-            found.append((path, "is outside the content folder"))
             continue
         relative = path.relative_to(root)
         top = relative.parts[0] if len(relative.parts) > 1 else ""

@@ -160,9 +160,10 @@ def check_site(pelican) -> None:
     owners = [contents.get(os.path.normpath(page)) for page in pages]
     listing = [owner is None for owner in owners]
     scans = scan_pages(list(zip(pages, listing)), scanner, settings.get("BUILD_PROCESSES") or 0)
+    prefix = len(str(output)) + 1  # every page is under output: its name relative to it, cheaply
     for page, owner, scan in zip(pages, owners, scans):
         check_page(page, output, scan, report, owner)
-        name = page.relative_to(output).as_posix()
+        name = str(page)[prefix:].replace(os.sep, "/")
         pelican.page_marks[name] = scan.marks
         if owner is None:
             pelican.page_links[name] = scan.main_links
