@@ -490,10 +490,14 @@ def scanner(judge_once: bool = True):
     from ad_guard.rules import load_rules
 
     class EveryTime(PageScanner):
-        """Judges every element afresh (the memo of check_element bypassed)."""
+        """Judges every element afresh (the memos of check_element and check_shell bypassed:
+        the site header is walked with the rest of the page)."""
 
         def check_element(self, node, name, raw, result) -> None:
             self.evaluate_element(node, raw, result)
+
+        def check_shell(self, part, result) -> None:
+            pass
 
     kind = PageScanner if judge_once else EveryTime
     return kind(load_rules(), "guide.example.org", frozenset({"search"}))
@@ -503,17 +507,23 @@ WARM = scanner()  # kept across examples, so its caches hold what earlier pages 
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
-@given(parts=st.lists(st.sampled_from(PAGE_PARTS), min_size=1, max_size=8))
-def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_find(parts):
-    """Elements judged once per build, blocks found on the way, the wording rules' first tests:
-    none of them may change what a page's scan finds."""
+@given(parts=st.lists(st.sampled_from(PAGE_PARTS), min_size=1, max_size=8),
+       header=st.lists(st.sampled_from(PAGE_PARTS[:12] + PAGE_PARTS[16:]), max_size=3),
+       around=st.sampled_from(["", "<a href='#main'>Skip</a>", "Sponsored", "<p>Ad</p>"]))
+def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_find(parts, header, around):
+    """Elements judged once per build, the site header checked once per distinct HTML, blocks
+    found on the way, the wording rules' first tests: none of them may change what a page's
+    scan finds (the header's parts come from a short list, so the warm scanner meets each
+    header again)."""
     from ad_guard.output_scan import BLOCK, HIDDEN_TEXT, reader_text, visible_text
     from selectolax.lexbor import LexborHTMLParser
 
-    page = ("<!doctype html><html><head><title>x</title></head><body><main>" + "\n".join(parts)
-            + "</main></body></html>")
+    page = ("<!doctype html><html><head><title>x</title></head><body>" + around
+            + "<header class='site-header'>" + "".join(header) + "</header>" + around + "<main>"
+            + "\n".join(parts) + "</main></body></html>")
     warm, fresh = WARM.scan(page), scanner(judge_once=False).scan(page)
-    assert warm.findings == fresh.findings
+    assert sorted(map(repr, warm.findings)) == sorted(map(repr, fresh.findings))
+    assert WARM.scan(page).findings == warm.findings
     assert (warm.needs_cleaning, warm.policy, warm.referrer) == (fresh.needs_cleaning, fresh.policy,
                                                                  fresh.referrer)
     by_selector = visible_text(LexborHTMLParser(page))

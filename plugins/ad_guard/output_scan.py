@@ -61,6 +61,8 @@ INERT_PREFIXES = ("aria-", "data-")
 # Elements whose findings depend on more than their attributes: a script's text, a meta's
 # place in <head> and whether the page already had a policy.
 STATEFUL_ELEMENTS = frozenset({"script", "meta"})
+# The theme's shell: the parts of <body> that every page repeats, checked once per distinct HTML.
+SHELL = frozenset({"header"})
 HIDDEN_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
 LABEL_NOISE = string.punctuation + string.whitespace + "\u2013\u2014\u2022\u00b7\u2026\u00a0"
 DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
@@ -186,6 +188,7 @@ class PageScanner:
         self.schemes: dict[str, str | None] = {}
         self.labels: dict[str, tuple[str, str] | None] = {}
         self.elements: dict[tuple, tuple[tuple[Finding, ...], bool]] = {}
+        self.shells: dict[str, tuple[tuple[Finding, ...], bool, str]] = {}  # check_shell's
 
     def third_party(self, url: str) -> bool:
         return leaves_site(url, self.site_host)
@@ -221,33 +224,69 @@ class PageScanner:
         result.marks = frozenset(mark for mark in MARKS if tree.css_first(f"#{mark}") is not None)
         if main_links:
             result.main_links = tuple(link.attributes.get("href") or "" for link in tree.css("main a[href]"))
-        root = tree.root
         # For the visible text (found on the way): the blocks' line breaks, the hidden elements.
         blocks: list[LexborNode] = []
         hidden: list[LexborNode] = []
-        if root is not None:
-            inert, block, special = INERT_ATTRIBUTES, BLOCK, SPECIAL_ELEMENTS
-            for node in root.traverse(include_text=False):
-                name = node.tag
-                if name in block:
-                    blocks.append(node)
-                elif name in HIDDEN_TEXT:
-                    hidden.append(node)
-                raw = node.attributes
-                # Most of a page is skipped here: an element whose attributes neither load, link,
-                # run nor style anything can only be wrong by its name, and no such name is
-                # outside SPECIAL_ELEMENTS. Comments ("-comment") have no attributes.
-                if name not in special:
-                    if not raw or inert.issuperset(raw):
-                        continue
-                    for key in raw:  # a loop, not any(): this runs for most elements of a page
-                        if key not in inert and not key.startswith(INERT_PREFIXES):
-                            break
-                    else:
-                        continue
-                self.check_element(node, name, raw, result)
+        body = tree.body
+        if body is not None:
+            for part in body.iter():
+                if part.tag in SHELL:
+                    self.check_shell(part, result)
+        if tree.root is not None:
+            self.walk(tree.root, result, blocks, hidden)
         self.check_wording(tree, blocks, result, hidden)
         return result
+
+    def walk(self, top: LexborNode, result: PageScan, blocks: list[LexborNode],
+             hidden: list[LexborNode]) -> bool:
+        """Check every element under ``top`` (itself included) that needs it, and list the
+        blocks and hidden elements on the way; True if one of them is a STATEFUL_ELEMENT."""
+        inert, block, special = INERT_ATTRIBUTES, BLOCK, SPECIAL_ELEMENTS
+        stateful = False
+        for node in top.traverse(include_text=False):
+            name = node.tag
+            if name in block:
+                blocks.append(node)
+            elif name in HIDDEN_TEXT:
+                hidden.append(node)
+            raw = node.attributes
+            # Most of a page is skipped here: an element whose attributes neither load, link,
+            # run nor style anything can only be wrong by its name, and no such name is
+            # outside SPECIAL_ELEMENTS. Comments ("-comment") have no attributes.
+            if name not in special:
+                if not raw or inert.issuperset(raw):
+                    continue
+                for key in raw:  # a loop, not any(): this runs for most elements of a page
+                    if key not in inert and not key.startswith(INERT_PREFIXES):
+                        break
+                else:
+                    continue
+            elif name in STATEFUL_ELEMENTS:
+                stateful = True
+            self.check_element(node, name, raw, result)
+        return stateful
+
+    def check_shell(self, part: LexborNode, result: PageScan) -> None:
+        """A part of the theme's shell that pages repeat (SHELL: the site header), checked once
+        per build for each distinct way it is written, then left out of the page's walk.
+
+        Its findings and its visible text are a function of its HTML (tag names, attributes and
+        text all show in the serialization), so a part written the same way as one already
+        checked has the same ones: the page gets them, and the part is replaced by its visible
+        text, so the page's own walk and text see exactly what they saw before. A part holding a
+        script or a meta, whose findings depend on the rest of the page, is left to the page."""
+        written = part.html
+        known = self.shells.get(written)
+        if known is None:
+            alone, blocks, hidden = PageScan(), [], []
+            if self.walk(part, alone, blocks, hidden):
+                return
+            text = visible_part(part, blocks, hidden)
+            known = self.shells[written] = (tuple(alone.findings), alone.needs_cleaning, text)
+        findings, needs_cleaning, text = known
+        result.findings.extend(findings)
+        result.needs_cleaning = result.needs_cleaning or needs_cleaning
+        part.replace_with(text)
 
     def check_element(self, node: LexborNode, name: str, raw: dict[str, str | None],
                       result: PageScan) -> None:
@@ -454,6 +493,20 @@ def visible_text(tree: LexborHTMLParser, blocks: list[LexborNode] | None = None,
         for node in reversed(hidden):  # the innermost first: each is still in the tree when it goes
             node.decompose()
     return body.text(deep=True, separator="").replace("\u00a0", " ")
+
+
+def visible_part(part: LexborNode, blocks: list[LexborNode], hidden: list[LexborNode]) -> str:
+    """What visible_text gives for ``part`` where it stands (its own line breaks included when
+    it is a block); ``blocks`` and ``hidden`` are its BLOCK and HIDDEN_TEXT elements, itself
+    included. Changes the part (call it last)."""
+    inner = [node for node in blocks if node.mem_id != part.mem_id]
+    for node in inner:
+        node.insert_before("\n")
+        node.insert_after("\n")
+    for node in reversed(hidden):
+        node.decompose()
+    text = part.text(deep=True, separator="")
+    return f"\n{text}\n" if len(inner) < len(blocks) else text
 
 
 def label_candidates(text: str) -> list[tuple[str, str]]:
