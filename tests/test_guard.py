@@ -468,7 +468,26 @@ PAGE_PARTS = [
     '<p style="color:red">x</p>',
     '<iframe src="https://evil.example/"></iframe>', '<link rel="stylesheet" href="https://cdn.example/x.css">',
     '<div class="tip-card" data-kind="tip"><p>Try this.</p></div>', "<p>no ads</p><p>ads</p>",
+    "<p>THIS POST IS SPONSORED</p>", "<p>\u0130stanbul: Paid Partnership</p>",
+    "<p>ＡＤＶＥＲＴＯＲＩＡＬ</p>",
 ]
+
+
+def test_after_nfkc_only_one_character_lower_cases_to_an_ascii_letter():
+    """The keyword tests read ASCII-folded bytes (output_scan.ascii_folded), which find every
+    ASCII keyword str.lower finds if no character but LOWERS_TO_ASCII becomes an ASCII letter."""
+    import unicodedata
+
+    from ad_guard.output_scan import LOWERS_TO_ASCII
+
+    found = set()
+    for code in range(0x80, 0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        for character in unicodedata.normalize("NFKC", chr(code)):
+            if not character.isascii() and any(c.isascii() and c.isalpha() for c in character.lower()):
+                found.add(character)
+    assert found == set(LOWERS_TO_ASCII)
 
 
 def old_wording(text: str, rules) -> list[tuple[str, str]]:

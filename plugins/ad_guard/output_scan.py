@@ -129,11 +129,12 @@ class PageScan:
 ASCII_BYTES = bytes(range(128))
 
 
-def non_ascii(text: str) -> str:
-    """The text's non-ASCII characters, in order: its UTF-8 without the ASCII bytes (every byte
-    of a longer character is 0x80 or more, so whole characters remain). Native code all along,
-    several times faster than asking the set about every character of a mostly ASCII page."""
-    return text.encode("utf-8", "surrogatepass").translate(None, ASCII_BYTES).decode("utf-8", "surrogatepass")
+def non_ascii(utf8: bytes) -> str:
+    """The non-ASCII characters of a text, in order, from its UTF-8: the bytes without the
+    ASCII ones (every byte of a longer character is 0x80 or more, so whole characters remain).
+    Native code all along, several times faster than asking the set about every character of
+    a mostly ASCII page."""
+    return utf8.translate(None, ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 
 @functools.cache
@@ -145,11 +146,35 @@ def is_format_character(character: str) -> bool:
 
 def reader_text(text: str) -> str:
     """Text as the phrase rules read it: NFKC, without format characters (soft hyphen, ZWSP...)."""
+    return reader_text_and_utf8(text)[0]
+
+
+def reader_text_and_utf8(text: str) -> tuple[str, bytes]:
+    """reader_text's text, and its UTF-8 (made on the way: the keyword tests read that)."""
     text = unicodedata.normalize("NFKC", text)
+    utf8 = text.encode("utf-8", "surrogatepass")
     if text.isascii():
-        return text
-    found = [ord(c) for c in set(non_ascii(text)) if is_format_character(c)]
-    return text.translate(dict.fromkeys(found)) if found else text
+        return text, utf8
+    found = [ord(c) for c in set(non_ascii(utf8)) if is_format_character(c)]
+    if not found:
+        return text, utf8
+    text = text.translate(dict.fromkeys(found))
+    return text, text.encode("utf-8", "surrogatepass")
+
+
+# After NFKC, the one character whose lower case holds an ASCII letter (tests/test_guard.py
+# checks every code point): U+0130 "İ", lower-cased to "i" and U+0307.
+LOWERS_TO_ASCII = "\u0130"
+
+
+def ascii_folded(text: str, utf8: bytes) -> bytes | None:
+    """The text's UTF-8 with its ASCII letters in lower case, for the keyword tests, or None
+    when it holds a character that str.lower turns into ASCII (then the tests use that).
+
+    bytes.lower costs a fraction of str.lower on a page's text (which one curly quote makes
+    two bytes a character), and for ASCII keywords it finds every one str.lower would: a
+    keyword's letters in the lower-cased text come from the same letters in either case."""
+    return None if LOWERS_TO_ASCII in text else utf8.lower()
 
 
 def lowered(raw: dict[str, str | None]) -> dict[str, str]:
@@ -433,14 +458,22 @@ class PageScanner:
 
     def check_wording(self, tree: LexborHTMLParser, blocks: list[LexborNode] | None,
                       result: PageScan, hidden: list[LexborNode] | None = None) -> None:
-        text = reader_text(visible_text(tree, blocks, hidden))
-        low = text.lower()
+        text, utf8 = reader_text_and_utf8(visible_text(tree, blocks, hidden))
+        folded = ascii_folded(text, utf8)
+        low = None
         flat = None
         lines = None
         for rule in self.rules.wording:
             # Each phrase's longest word must be in the text before the flattened text is
             # worth making: a phrase in it has every one of its words in the text.
-            if rule.pattern and any(word in low for word in rule.keywords):
+            if rule.pattern:
+                if folded is not None and rule.ascii_keywords is not None:
+                    found = any(word in folded for word in rule.ascii_keywords)
+                else:
+                    low = text.lower() if low is None else low
+                    found = any(word in low for word in rule.keywords)
+            if rule.pattern and found:
+                low = text.lower() if low is None else low
                 flat = " ".join(low.split()) if flat is None else flat
                 if any(phrase in flat for phrase in rule.phrases):
                     for match in rule.pattern.finditer(text):

@@ -57,6 +57,14 @@ class WordingRule:
     phrases: tuple[str, ...]  # lower case, single spaces: a cheap first test on flattened text
     keywords: tuple[str, ...] = ()  # each phrase's longest word: a cheaper test before that one
 
+    @functools.cached_property
+    def ascii_keywords(self) -> tuple[bytes, ...] | None:
+        """The keywords as bytes, for a test on ASCII-folded UTF-8 (output_scan), or None when
+        one of them is not ASCII (then only str.lower finds it)."""
+        if all(word.isascii() for word in self.keywords):
+            return tuple(word.encode() for word in self.keywords)
+        return None
+
 
 @dataclass(frozen=True)
 class Rules:
