@@ -472,13 +472,13 @@ class PageScanner:
                 else:
                     low = text.lower() if low is None else low
                     found = any(word in low for word in rule.keywords)
-            if rule.pattern and found:
-                low = text.lower() if low is None else low
-                flat = " ".join(low.split()) if flat is None else flat
-                if any(phrase in flat for phrase in rule.phrases):
-                    for match in rule.pattern.finditer(text):
-                        phrase = " ".join(match.group().split())
-                        result.findings.append(Finding(-1, rule.rule, phrase, "wording", phrase))
+                if found:
+                    low = text.lower() if low is None else low
+                    flat = " ".join(low.split()) if flat is None else flat
+                    if any(phrase in flat for phrase in rule.phrases):
+                        for match in rule.pattern.finditer(text):
+                            phrase = " ".join(match.group().split())
+                            result.findings.append(Finding(-1, rule.rule, phrase, "wording", phrase))
             if rule.labels:
                 lines = lines if lines is not None else self.label_candidates(text)
                 for line, label in lines:
@@ -517,15 +517,22 @@ def visible_text(tree: LexborHTMLParser, blocks: list[LexborNode] | None = None,
     body = tree.body
     if body is None:
         return ""
-    for node in body.css(BLOCK_SELECTOR) if blocks is None else blocks:
-        node.insert_before("\n")
-        node.insert_after("\n")
-    if hidden is None:
+    if blocks is None or hidden is None:
+        break_lines(body.css(BLOCK_SELECTOR), [])
         tree.strip_tags(sorted(HIDDEN_TEXT))
     else:
-        for node in reversed(hidden):  # the innermost first: each is still in the tree when it goes
-            node.decompose()
+        break_lines(blocks, hidden)
     return body.text(deep=True, separator="").replace("\u00a0", " ")
+
+
+def break_lines(blocks, hidden: list[LexborNode]) -> None:
+    """A line break on either side of each block, then the hidden elements removed (the
+    innermost first: each is still in the tree when it goes)."""
+    for node in blocks:
+        node.insert_before("\n")
+        node.insert_after("\n")
+    for node in reversed(hidden):
+        node.decompose()
 
 
 def visible_part(part: LexborNode, blocks: list[LexborNode], hidden: list[LexborNode]) -> str:
@@ -533,11 +540,7 @@ def visible_part(part: LexborNode, blocks: list[LexborNode], hidden: list[Lexbor
     it is a block); ``blocks`` and ``hidden`` are its BLOCK and HIDDEN_TEXT elements, itself
     included. Changes the part (call it last)."""
     inner = [node for node in blocks if node.mem_id != part.mem_id]
-    for node in inner:
-        node.insert_before("\n")
-        node.insert_after("\n")
-    for node in reversed(hidden):
-        node.decompose()
+    break_lines(inner, hidden)
     text = part.text(deep=True, separator="")
     return f"\n{text}\n" if len(inner) < len(blocks) else text
 
