@@ -190,6 +190,20 @@ def test_the_fast_path_refuses_exactly_what_the_full_walk_refuses(html):
         assert result.refusals == full
 
 
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(text=st.lists(st.sampled_from(["&rsquo;", "&ldquo;", "&mdash;", "&hellip;", "&laquo;", "&", ";",
+                                      "amp;", "&amp;", "rsquo", "x", "<p>", "&&rsquo;;", "\u2019"]),
+                     max_size=12).map("".join))
+def test_smartys_references_are_respelled_as_one_substitution_of_them_all_would(text):
+    """sanitize.respelled replaces each reference in turn; the same as replacing them all at once."""
+    import re
+
+    from content_model.sanitize import SMARTY_REFERENCES, respelled
+
+    at_once = re.compile("|".join(map(re.escape, SMARTY_REFERENCES)))
+    assert respelled(text) == at_once.sub(lambda match: SMARTY_REFERENCES[match.group()], text)
+
+
 def test_the_allowlist_is_written_down_with_comments():
     text = (ROOT / "plugins" / "content_model" / "allowlist.toml").read_text()
     assert text.count("\n#") >= 20
@@ -469,7 +483,20 @@ PAGE_PARTS = [
     '<iframe src="https://evil.example/"></iframe>', '<link rel="stylesheet" href="https://cdn.example/x.css">',
     '<div class="tip-card" data-kind="tip"><p>Try this.</p></div>', "<p>no ads</p><p>ads</p>",
     "<p>THIS POST IS SPONSORED</p>", "<p>\u0130stanbul: Paid Partnership</p>",
-    "<p>ＡＤＶＥＲＴＯＲＩＡＬ</p>",
+    "<p>ＡＤＶＥＲＴＯＲＩＡＬ</p>", '<meta name="description" content="javascript:x">',
+    '<meta property="og:url" content="https://amzn.to/x">',
+]
+# What a page's <head> may hold: metas judged by their content or not at all.
+HEAD_PARTS = [
+    '<meta name="description" content="Sponsored">', '<meta name="description" content="a">',
+    '<meta property="og:url" content="javascript:x" onload="x()">',
+    '<meta name="Referrer" content="unsafe-url">', '<meta name="referrer" content="no-referrer">',
+    '<META HTTP-EQUIV="Content-Security-Policy" content="x">',
+    '<meta http-equiv="refresh" content="0; url=/x/">',
+    '<meta http-equiv="refresh" content="0; url=//evil.example/">', '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width" style="x">',
+    '<link rel="canonical" href="javascript:x">',
+    '<script src="/assets/js/search.0123abcd.js" defer></script>',
 ]
 
 
@@ -510,7 +537,7 @@ def scanner(judge_once: bool = True):
 
     class EveryTime(PageScanner):
         """Judges every element afresh (the memos of check_element and check_shell bypassed:
-        the site header is walked with the rest of the page)."""
+        the theme's shell is walked with the rest of the page)."""
 
         def check_element(self, node, name, raw, result) -> None:
             self.evaluate_element(node, raw, result)
@@ -524,22 +551,41 @@ def scanner(judge_once: bool = True):
 
 WARM = scanner()  # kept across examples, so its caches hold what earlier pages had
 
+# Parts the scan checks once per distinct HTML (output_scan.SHELL), nested, hidden or holding
+# what the page must judge itself among them.
+SHELL_PARTS = [
+    '<div class="help-now"><p>If you need help now</p><a href="tel:999">999</a></div>',
+    '<div class="help-now"><p>Sponsored</p></div>', '<div id="quick-exit"><a href="https://amzn.to/x">x</a></div>',
+    '<div class="help-now"><div class="help-now"><p>Ad</p></div><p>paid</p></div>',
+    '<div class="help-now"><div id="quick-exit">partnership</div></div>',
+    '<noscript id="quick-exit"><p>Advertisement</p></noscript>',
+    '<template class="help-now"><p>ad</p></template>',
+    '<div class="help-now"><script>x()</script></div>', '<p class="help-now">Spon<b>sored</b></p>',
+    '<div class="help-now"><meta http-equiv="refresh" content="0; url=/x/"></div>',
+    '<span class="help-now">this post is </span>', '<div id="quick-exit" onclick="x()">x</div>',
+]
+
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
 @given(parts=st.lists(st.sampled_from(PAGE_PARTS), min_size=1, max_size=8),
        header=st.lists(st.sampled_from(PAGE_PARTS[:12] + PAGE_PARTS[16:]), max_size=3),
-       around=st.sampled_from(["", "<a href='#main'>Skip</a>", "Sponsored", "<p>Ad</p>"]))
-def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_find(parts, header, around):
-    """Elements judged once per build, the site header checked once per distinct HTML, blocks
+       around=st.sampled_from(["", "<a href='#main'>Skip</a>", "Sponsored", "<p>Ad</p>"]),
+       shell=st.lists(st.sampled_from(SHELL_PARTS), max_size=3),
+       footer=st.lists(st.sampled_from(PAGE_PARTS[:12]), max_size=2),
+       head=st.lists(st.sampled_from(HEAD_PARTS), max_size=4))
+def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_find(parts, header, around,
+                                                                                  shell, footer, head):
+    """Elements judged once per build, the theme's shell checked once per distinct HTML, blocks
     found on the way, the wording rules' first tests: none of them may change what a page's
-    scan finds (the header's parts come from a short list, so the warm scanner meets each
-    header again)."""
+    scan finds (the shell's parts come from short lists, so the warm scanner meets each one
+    again)."""
     from ad_guard.output_scan import BLOCK, HIDDEN_TEXT, reader_text, visible_text
     from selectolax.lexbor import LexborHTMLParser
 
-    page = ("<!doctype html><html><head><title>x</title></head><body>" + around
+    page = ("<!doctype html><html><head><title>x</title>" + "".join(head) + "</head><body>" + around
             + "<header class='site-header'>" + "".join(header) + "</header>" + around + "<main>"
-            + "\n".join(parts) + "</main></body></html>")
+            + "\n".join(parts) + "".join(shell) + "</main><footer><nav>" + "".join(footer)
+            + "</nav>" + around + "</footer></body></html>")
     warm, fresh = WARM.scan(page), scanner(judge_once=False).scan(page)
     assert sorted(map(repr, warm.findings)) == sorted(map(repr, fresh.findings))
     assert WARM.scan(page).findings == warm.findings
@@ -552,7 +598,7 @@ def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_fin
     assert found_on_the_way == by_selector
     wording = [(f.rule, f.value) for f in fresh.findings if f.kind == "wording"]
     assert sorted(wording) == sorted(old_wording(reader_text(by_selector), WARM.rules))
-    if any("Spon<b>sored" in part or "spon\u00ad" in part for part in parts):
+    if any("Spon<b>sored" in part or "spon\u00ad" in part for part in parts + shell):
         assert any(f.kind == "wording" for f in fresh.findings)
 
 
@@ -628,3 +674,33 @@ def test_a_url_with_a_scheme_and_two_slashes_means_the_same_on_any_site(scheme, 
     except ValueError:
         there = None
     assert here == there
+
+
+@pytest.mark.parametrize("url", [
+    "https://amazon.co.za/dp/1?tag=x", "https://www.amazon.com./dp/1?tag=x", "https://smile.amazon.co.uk/?tag=1",
+    "https://amazon.github.io/?tag=1", "https://notamazon.com/?tag=1", "https://amazon/?tag=x",
+    "https://co.uk/?tag=x", "https://amazon.co.uk.evil.example/?tag=1", "https://[::1]/?tag=x",
+    "https://xn--amazon-ts8b.com/?tag=1", "https://amazon.com/?utm_source=x",
+])
+def test_a_site_rule_asks_the_public_suffix_list_only_about_a_host_with_its_label(url):
+    """LinkRule.match skips the look-up when no label of the host is one of the rule's sites
+    (the registrable domain's first label is always one of the host's), with the answer the
+    look-up gives."""
+    import dataclasses
+
+    from ad_guard.links import parse, registrable_domain
+    from ad_guard.rules import load_rules
+
+    rules = load_rules()
+    parsed = parse(url, "guide.example.org")
+    looked_up = registrable_domain(parsed.host) if parsed.host and not parsed.host.startswith("[") else None
+    first_label = (looked_up or parsed.host).split(".", 1)[0]
+    for index, rule in enumerate(rules.links):
+        if not rule.sites:
+            continue
+        found = parse(f"{url}&fresh={index}", "guide.example.org")  # its domain not worked out yet
+        rest = dataclasses.replace(rule, sites=frozenset())  # the rule's other conditions
+        expected = first_label in rule.sites and rest.match(found) is not None
+        assert (rule.match(found) is not None) == expected, rule.rule
+        if rule.sites.isdisjoint(parsed.host.split(".")):
+            assert "domain" not in found.__dict__

@@ -96,6 +96,10 @@ def clean_content(instance: Content) -> None:
     _guard.contents.append(instance)
     for holder in (instance.__dict__, instance.metadata):
         for key, value in list(holder.items()):
+            # clean_value's own first tests, without its call: most values are not text, or
+            # text without an outbound link.
+            if isinstance(value, str) and "//" not in value or not isinstance(value, (str, list)):
+                continue
             cleaned = clean_value(value, instance)
             if cleaned is not value:
                 holder[key] = cleaned
@@ -132,11 +136,18 @@ def written_by(contents: list[Content], output: str) -> dict[str, Content]:
     return found
 
 
-def files_under(folder: Path, suffix: str) -> list[Path]:
-    """Every file under folder whose name ends with suffix, in Path order (pathlib's rglob
-    costs several times more for a site's thousands of pages)."""
-    return sorted(Path(parent, name) for parent, _folders, names in os.walk(folder)
-                  for name in names if name.endswith(suffix))
+def files_under(folder: Path, *suffixes: str) -> list[list[Path]]:
+    """For each suffix, every file under folder whose name ends with it, in Path order: one
+    walk for all of them (pathlib's rglob costs several times more for a site's thousands
+    of pages, and the output has as many folders)."""
+    found: list[list[Path]] = [[] for _ in suffixes]
+    for parent, _folders, names in os.walk(folder):
+        for name in names:
+            for index, suffix in enumerate(suffixes):
+                if name.endswith(suffix):
+                    found[index].append(Path(parent, name))
+                    break
+    return [sorted(files) for files in found]
 
 
 def check_site(pelican) -> None:
@@ -151,7 +162,7 @@ def check_site(pelican) -> None:
                                 read_sources(settings["PATH"], settings.get("IGNORE_FILES", [])).items()})
     report = Report(rendered, _guard.allow)
     output = Path(settings["OUTPUT_PATH"])
-    pages = files_under(output, ".html")
+    pages, stylesheets = files_under(output, ".html", ".css")
     scanner = PageScanner(_guard.rules, _guard.site_host, _guard.scripts)
     # For later plugins, by output file (relative, "/"-separated): the MARKS each page holds,
     # and the links of the <main> of each page no content object wrote (the list pages).
@@ -168,7 +179,6 @@ def check_site(pelican) -> None:
         if owner is None:
             pelican.page_links[name] = scan.main_links
     theme_css = Sources(lambda: read_sources(Path(settings["THEME"]) / "static", [], (".css",)))
-    stylesheets = files_under(output, ".css")
     for stylesheet in stylesheets:
         css = stylesheet.read_text(encoding="utf-8", errors="replace")
         report.add_output(scan_css(css, _guard.site_host), stylesheet, output, css, None, theme_css)

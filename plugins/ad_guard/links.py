@@ -49,9 +49,17 @@ class ParsedUrl:
 
     scheme: str  # without the colon, lower case
     host: str  # canonical: IDNA, percent-decoded, lower case, no trailing dot; "" when none
-    domain: str  # the registrable domain (public suffix list), or the host itself
     path: str  # decoded pathname
     query: tuple[str, ...]  # parameter names, lower case, decoded
+
+    @functools.cached_property
+    def domain(self) -> str:
+        """The registrable domain (public suffix list), or the host itself: worked out only
+        when a rule asks (loading the list is a tenth of a second, and most builds' links
+        never need it: LinkRule.match)."""
+        host = self.host
+        domain = registrable_domain(host) if host and not host.startswith("[") else None
+        return domain or host
 
 
 @functools.cache
@@ -86,7 +94,6 @@ def parse(value: str, site_host: str = "") -> ParsedUrl | None:
         return None
     scheme = url.protocol[:-1].lower()
     host = url.hostname.rstrip(".").lower() if url.hostname else ""
-    domain = registrable_domain(host) if host and not host.startswith("[") else None
     search = url.search
     names: set[str] = set()
     if search:
@@ -94,7 +101,7 @@ def parse(value: str, site_host: str = "") -> ParsedUrl | None:
         # Servers also split on ";" (and on an encoded "="): more names can only match more rules.
         names.update(unquote(item.split("=", 1)[0]).lower() for item in re.split(r"[&;]", search.lstrip("?"))
                      if item)
-    return ParsedUrl(scheme, host, domain or host, unquote(url.pathname), tuple(sorted(names)))
+    return ParsedUrl(scheme, host, unquote(url.pathname), tuple(sorted(names)))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -61,8 +61,16 @@ INERT_PREFIXES = ("aria-", "data-")
 # Elements whose findings depend on more than their attributes: a script's text, a meta's
 # place in <head> and whether the page already had a policy.
 STATEFUL_ELEMENTS = frozenset({"script", "meta"})
-# The theme's shell: the parts of <body> that every page repeats, checked once per distinct HTML.
-SHELL = frozenset({"header"})
+# The theme's shell: the parts of <body> that every page repeats, written the same way on
+# every page (the site header, the quick exit, the "If you need help now" box, the footer's
+# links), each checked once per distinct HTML (PageScanner.check_shell). Which parts these are
+# only decides what is worked out once: a part's findings are a function of its HTML, whoever
+# wrote it, so content that matched the selector would be checked just the same.
+# Found by where the theme puts them (a CSS query over the whole page costs more than it saves):
+# children of <body> (by tag or id), of <main> (by class) and of the footer's wrapper.
+SHELL_TAGS = frozenset({"header"})
+SHELL_IDS = frozenset({"quick-exit"})
+SHELL_CLASSES = frozenset({"help-now"})
 HIDDEN_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
 LABEL_NOISE = string.punctuation + string.whitespace + "\u2013\u2014\u2022\u00b7\u2026\u00a0"
 DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
@@ -213,7 +221,7 @@ class PageScanner:
         self.schemes: dict[str, str | None] = {}
         self.labels: dict[str, tuple[str, str] | None] = {}
         self.elements: dict[tuple, tuple[tuple[Finding, ...], bool]] = {}
-        self.shells: dict[str, tuple[tuple[Finding, ...], bool, str]] = {}  # check_shell's
+        self.shells: dict[str, tuple[tuple[Finding, ...], bool, str] | None] = {}  # check_shell's
 
     def third_party(self, url: str) -> bool:
         return leaves_site(url, self.site_host)
@@ -249,14 +257,11 @@ class PageScanner:
         result.marks = frozenset(mark for mark in MARKS if tree.css_first(f"#{mark}") is not None)
         if main_links:
             result.main_links = tuple(link.attributes.get("href") or "" for link in tree.css("main a[href]"))
+        for part in shell_parts(tree):
+            self.check_shell(part, result)
         # For the visible text (found on the way): the blocks' line breaks, the hidden elements.
         blocks: list[LexborNode] = []
         hidden: list[LexborNode] = []
-        body = tree.body
-        if body is not None:
-            for part in body.iter():
-                if part.tag in SHELL:
-                    self.check_shell(part, result)
         if tree.root is not None:
             self.walk(tree.root, result, blocks, hidden)
         self.check_wording(tree, blocks, result, hidden)
@@ -292,22 +297,28 @@ class PageScanner:
         return stateful
 
     def check_shell(self, part: LexborNode, result: PageScan) -> None:
-        """A part of the theme's shell that pages repeat (SHELL: the site header), checked once
-        per build for each distinct way it is written, then left out of the page's walk.
+        """A part of the theme's shell that pages repeat (SHELL), checked once per build for
+        each distinct way it is written, then left out of the page's walk.
 
         Its findings and its visible text are a function of its HTML (tag names, attributes and
         text all show in the serialization), so a part written the same way as one already
         checked has the same ones: the page gets them, and the part is replaced by its visible
         text, so the page's own walk and text see exactly what they saw before. A part holding a
-        script or a meta, whose findings depend on the rest of the page, is left to the page."""
+        script or a meta, whose findings depend on the rest of the page, is left to the page, and
+        so is a part that is itself hidden text (the page removes it whole)."""
+        if part.tag in HIDDEN_TEXT:
+            return
         written = part.html
-        known = self.shells.get(written)
-        if known is None:
+        known = self.shells.get(written, False)
+        if known is False:
             alone, blocks, hidden = PageScan(), [], []
             if self.walk(part, alone, blocks, hidden):
-                return
-            text = visible_part(part, blocks, hidden)
-            known = self.shells[written] = (tuple(alone.findings), alone.needs_cleaning, text)
+                known = self.shells[written] = None
+            else:
+                text = visible_part(part, blocks, hidden)
+                known = self.shells[written] = (tuple(alone.findings), alone.needs_cleaning, text)
+        if known is None:
+            return  # left to the page
         findings, needs_cleaning, text = known
         result.findings.extend(findings)
         result.needs_cleaning = result.needs_cleaning or needs_cleaning
@@ -317,12 +328,23 @@ class PageScanner:
                       result: PageScan) -> None:
         """``name`` is the node's tag, which the parser has already lower-cased (every name in
         STATEFUL_ELEMENTS and SPECIAL_ELEMENTS is an HTML one, never one of SVG's mixed-case)."""
-        if name in STATEFUL_ELEMENTS:
-            self.element_state(node, lowered(raw), result)
-        # The rest of an element's findings are a function of its name and attributes alone,
-        # and pages repeat the same elements (the theme's links, links to each chapter): each
-        # distinct one is judged once per build.
-        key = (name, tuple(raw.items()))
+        if name == "meta":
+            # A meta changes the page's state only with http-equiv or as the referrer policy
+            # (read_meta), and nothing it finds depends on its content but then: the page's
+            # description, title and address (distinct on every page) are left out of the key.
+            # An HTML element's attribute names are lower case (the parser folds them).
+            if "http-equiv" in raw or (raw.get("name") or "").lower() == "referrer":
+                self.element_state(node, lowered(raw), result)
+                key = (name, tuple(raw.items()))
+            else:
+                key = (name, tuple(item for item in raw.items() if item[0] != "content"))
+        else:
+            if name in STATEFUL_ELEMENTS:
+                self.element_state(node, lowered(raw), result)
+            # The rest of an element's findings are a function of its name and attributes
+            # alone, and pages repeat the same elements (the theme's links, links to each
+            # chapter): each distinct one is judged once per build.
+            key = (name, tuple(raw.items()))
         known = self.elements.get(key)
         if known is None:
             alone = PageScan()
@@ -499,6 +521,23 @@ class PageScanner:
             if candidate is not None:
                 candidates.append(candidate)
         return candidates
+
+
+def shell_parts(tree: LexborHTMLParser) -> list[LexborNode]:
+    """The page's SHELL parts: none holds another (each is a child of <body>, of <main> or of
+    the footer's wrapper, and none of those is a part)."""
+    parts = []
+    body = tree.body
+    for child in body.iter() if body is not None else ():
+        name = child.tag
+        if name in SHELL_TAGS or child.id in SHELL_IDS:
+            parts.append(child)
+        elif name == "main":
+            parts += [part for part in child.iter()
+                      if SHELL_CLASSES.intersection((part.attributes.get("class") or "").split())]
+        elif name == "footer":
+            parts += [part for wrapper in child.iter() for part in wrapper.iter() if part.tag == "nav"]
+    return parts
 
 
 BLOCK_SELECTOR = ", ".join(sorted(BLOCK))

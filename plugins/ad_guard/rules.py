@@ -35,7 +35,10 @@ class LinkRule:
         host = url.host
         if self.hosts and not any(host == h or host.endswith("." + h) for h in self.hosts):
             return None
-        if self.sites and url.domain.split(".", 1)[0] not in self.sites:
+        # The registrable domain ends the host, so its first label is one of the host's: a
+        # host without one of the sites' labels needs no look-up in the public suffix list.
+        if self.sites and (self.sites.isdisjoint(host.split("."))
+                           or url.domain.split(".", 1)[0] not in self.sites):
             return None
         if self.host_pattern and not self.host_pattern.search(host):
             return None
