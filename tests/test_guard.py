@@ -517,6 +517,17 @@ def test_after_nfkc_only_one_character_lower_cases_to_an_ascii_letter():
     assert found == set(LOWERS_TO_ASCII)
 
 
+def test_every_phrase_holds_one_of_its_rules_keywords():
+    """A page's text is searched for the keywords first, and for the phrases only if one is
+    there: a phrase holding none of them would never be looked for."""
+    from ad_guard.rules import keywords_for, load_rules
+
+    for rule in load_rules().wording:
+        assert bool(rule.keywords) == bool(rule.phrases) and not any(" " in word for word in rule.keywords)
+        assert all(any(word in phrase for word in rule.keywords) for phrase in rule.phrases), rule.rule
+    assert keywords_for(["story continues below advertisement", "scroll to continue"]) == ("continue",)
+
+
 def old_wording(text: str, rules) -> list[tuple[str, str]]:
     """The wording rules as they ran before their cheap first tests: every phrase rule on the
     flattened text, every line a label candidate."""

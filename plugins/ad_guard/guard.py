@@ -98,7 +98,11 @@ def clean_content(instance: Content) -> None:
         for key, value in list(holder.items()):
             # clean_value's own first tests, without its call: most values are not text, or
             # text without an outbound link.
-            if isinstance(value, str) and "//" not in value or not isinstance(value, (str, list)):
+            if isinstance(value, str):
+                if "//" not in value:
+                    continue
+            elif not isinstance(value, list) or not any(
+                    isinstance(item, list) or isinstance(item, str) and "//" in item for item in value):
                 continue
             cleaned = clean_value(value, instance)
             if cleaned is not value:

@@ -58,7 +58,7 @@ class WordingRule:
     pattern: re.Pattern | None  # the phrases as whole words, any spacing or markup between
     labels: frozenset[str]  # lower case: a whole block holding only this word
     phrases: tuple[str, ...]  # lower case, single spaces: a cheap first test on flattened text
-    keywords: tuple[str, ...] = ()  # each phrase's longest word: a cheaper test before that one
+    keywords: tuple[str, ...] = ()  # one in each phrase (keywords_for): a cheaper test before them
 
     @functools.cached_property
     def ascii_keywords(self) -> tuple[bytes, ...] | None:
@@ -98,6 +98,20 @@ def lowered(values) -> list[str]:
     return [str(v).lower() for v in values]
 
 
+def keywords_for(phrases: list[str]) -> tuple[str, ...]:
+    """Words to look for before the phrases: a text holding a phrase holds every piece of it
+    without a space, so each phrase needs one of the keywords to be in it. Each phrase's
+    longest word, less those whose phrases all hold another keyword ("continue" is in "story
+    continues below advertisement"): each keyword is one more search of every page's text."""
+    phrases = [" ".join(p.split()) for p in phrases if p.split()]
+    chosen = sorted({max(p.split(), key=len) for p in phrases})
+    for word in list(chosen):
+        rest = [other for other in chosen if other != word]
+        if all(any(other in phrase for other in rest) for phrase in phrases):
+            chosen = rest
+    return tuple(chosen)
+
+
 @functools.cache
 def load_rules(path: Path = RULES_FILE) -> Rules:
     with path.open("rb") as handle:
@@ -119,8 +133,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             pattern=phrases_pattern(lowered(entry.get("phrases", []))),
             labels=frozenset(" ".join(w.split()) for w in lowered(entry.get("labels", []))),
             phrases=tuple(" ".join(p.split()) for p in lowered(entry.get("phrases", []))),
-            keywords=tuple(sorted({max(p.split(), key=len) for p in lowered(entry.get("phrases", []))
-                                   if p.split()})),
+            keywords=keywords_for(lowered(entry.get("phrases", []))),
         )
         for entry in data.get("wording", [])
     )
