@@ -58,6 +58,11 @@ INERT_ATTRIBUTES = frozenset({"class", "id", "lang", "title", "dir", "role", "hi
                               "text-anchor", "x", "y", "x1", "x2", "y1", "y2", "r", "cx", "cy",
                               "viewbox", "transform", "d", "fill", "stroke", "stroke-width"})
 INERT_PREFIXES = ("aria-", "data-")
+# The ones the theme writes, named too: a set lookup settles most elements without the
+# prefix test on each of their attributes.
+INERT_ATTRIBUTES |= frozenset({"aria-labelledby", "aria-label", "aria-hidden", "aria-current",
+                               "aria-describedby", "aria-live", "aria-expanded", "aria-controls",
+                               "data-kind", "data-topics", "data-toc", "data-exit-url", "data-triggers"})
 # Elements whose findings depend on more than their attributes: a script's text, a meta's
 # place in <head> and whether the page already had a policy.
 STATEFUL_ELEMENTS = frozenset({"script", "meta"})
