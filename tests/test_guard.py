@@ -476,6 +476,7 @@ PAGE_PARTS = [
     "<noscript><p>Sponsored<style>p{}</style><script>x()</script></p></noscript>",
     "<script>alert(1)</script>", '<script src="/assets/js/search.0123abcd.js"></script>',
     '<script src="/images/x.js"></script>', '<script type="application/ld+json">{}</script>',
+    '<script src=" ">x()</script>',
     '<img src="https://evil.example/p.gif" alt="">', '<img src="/images/a.png" alt="">',
     '<a href="javascript:alert(1)">x</a>', '<svg><a><set attributeName="href" to="javascript:x"/></a></svg>',
     '<meta http-equiv="refresh" content="0; url=/x/">', '<div onclick="x()">x</div>',

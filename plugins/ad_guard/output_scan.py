@@ -33,7 +33,16 @@ from pathlib import Path
 from guide_core.problems import blank
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .links import REL_ADDED, is_outbound, leaves_site, link_rule, parse, split, unsafe_scheme
+from .links import (
+    REL_ADDED,
+    is_outbound,
+    leaves_site,
+    link_rule,
+    parse,
+    split,
+    stays_on_page_origin,
+    unsafe_scheme,
+)
 from .rules import Rules
 
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "xlink:href", "background",
@@ -344,7 +353,8 @@ class PageScanner:
             else:
                 key = (name, tuple(item for item in raw.items() if item[0] != "content"))
         else:
-            if name in STATEFUL_ELEMENTS:
+            # A script's text matters only when it has no src (element_state).
+            if name == "script" and not (raw.get("src") or "").strip():
                 self.element_state(node, lowered(raw), result)
             # The rest of an element's findings are a function of its name and attributes
             # alone, and pages repeat the same elements (the theme's links, links to each
@@ -352,13 +362,30 @@ class PageScanner:
             key = (name, tuple(raw.items()))
         known = self.elements.get(key)
         if known is None:
-            alone = PageScan()
-            self.element_findings(node, raw, alone)
-            known = self.elements[key] = (tuple(alone.findings), alone.needs_cleaning)
+            if name == "a" and self.link_within_site(raw):
+                known = self.elements[key] = ((), False)
+            else:
+                alone = PageScan()
+                self.element_findings(node, raw, alone)
+                known = self.elements[key] = (tuple(alone.findings), alone.needs_cleaning)
         if known[0]:
             result.findings.extend(known[0])
         if known[1]:
             result.needs_cleaning = True
+
+    @staticmethod
+    def link_within_site(raw: dict[str, str | None]) -> bool:
+        """An <a> with nothing to find, told without element_findings: an href the parser keeps
+        on the page's origin (so no scheme to refuse and no outbound link to clean or judge)
+        and no other attribute but inert ones (no rel, which may say "sponsored"). A site's
+        links to its own pages, distinct on most pages, are nearly all of this kind."""
+        href = None
+        for key, value in raw.items():
+            if key == "href":
+                href = value or ""
+            elif key not in INERT_ATTRIBUTES:
+                return False
+        return href is not None and stays_on_page_origin(href)
 
     def evaluate_element(self, node: LexborNode, raw: dict[str, str | None], result: PageScan) -> None:
         """Everything check_element finds, worked out afresh (for tests of the memo)."""
