@@ -543,9 +543,9 @@ class PageScanner:
         """label_candidates(text), each distinct line worked out once per build."""
         candidates = []
         known = self.labels
-        for line in text.split("\n"):
-            if not line or len(line) > 80:
-                continue  # most lines are the empty ones between two blocks
+        for line in filter(None, text.split("\n")):  # most lines are the empty ones between blocks
+            if len(line) > 80:
+                continue
             try:
                 candidate = known[line]
             except KeyError:
