@@ -11,7 +11,8 @@ measured in this one run on this machine.
   and 1,000 synthetic chapters (tools/synth.py), and the 1,000/100 time ratios;
 - peak memory (max RSS) of each build;
 - where the time goes, plugin by plugin, on the 1,000 replicated chapters
-  (tools/build_profile.py);
+  (tools/build_profile.py), and the guard's share of build CPU in each of three
+  profiles of the 1,000 replicated and the 1,000 synthetic chapters;
 - search figures from tools/search_bench.py when it exists, on the guide and
   the real guide replicated to 1,000 and 10,000 chapters (bytes and time from
   focus to first result, query latency, recall, index build time, Pagefind on
@@ -35,6 +36,7 @@ from urllib.parse import urlsplit
 
 import synth
 from bs4 import BeautifulSoup
+from build_profile import SANITIZER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,9 +135,13 @@ def main() -> int:
             plain_time, plain_rss, plain_cpu = best_of(runs, plain, content, work / "plain", work)
             builds.append((name, ours_time, plain_time, ours_rss, plain_rss, ours_cpu, plain_cpu))
             print(f"{name}: ours {ours_time:.2f} s / plain {plain_time:.2f} s", flush=True)
-        # Where the time goes, plugin by plugin, on the largest replicated guide.
+        # Where the time goes, plugin by plugin, on the largest replicated guide; the guard's
+        # share there and on as many synthetic chapters, in each of `runs` profiles (one
+        # build's total varies by a third from run to run on a shared machine).
         profiled_name, profiled_content = trees[len(sizes)]
-        profiled = build_profile(profiled_content)
+        profiles = {name: sorted((build_profile(content) for _ in range(runs)), key=guard_share)
+                    for name, content in (trees[len(sizes)], trees[2 * len(sizes)])}
+        profiled = profiles[profiled_name][runs // 2]  # the run with the median share
         # The guide's output, for page weights and search.
         ours(ROOT / "content", work / "guide")
         weights = {kind: page_weight(work / "guide", rel) for kind, rel in PAGE_TYPES.items()}
@@ -166,6 +172,14 @@ def main() -> int:
     for part, seconds in profiled["parts"].items():
         lines.append(f"| {part} | {seconds:.2f} | {100 * seconds / profiled['total']:.1f}% |")
     lines.append(f"| all | {profiled['total']:.2f} | 100% |")
+    lines += ["", "## The guard's share of build CPU", "",
+              "ad_guard and the sanitizer (content_model), tools/build_profile.py, in each run; "
+              "issue #15's budget is 10%.", "",
+              "| content | each run | median |", "| --- | --- | ---: |"]
+    for name, runs_of in profiles.items():
+        shares = [100 * guard_share(run) for run in runs_of]
+        lines.append(f"| {name} | {', '.join(f'{share:.1f}%' for share in shares)} | "
+                     f"{shares[len(shares) // 2]:.1f}% |")
     lines += ["", "## Page weight (HTML + CSS + JS, gzipped)", "", "| page type | bytes |", "| --- | ---: |"]
     for kind, weight in weights.items():
         lines.append(f"| {kind} | {'n/a' if weight is None else f'{weight:,}'} |")
@@ -175,6 +189,13 @@ def main() -> int:
     (ROOT / "bench" / "results.md").write_text(text)
     print(text)
     return 0
+
+
+GUARD_PARTS = ("ad_guard", SANITIZER)  # tools/build_profile.py's names for the guard's two lines
+
+
+def guard_share(profile: dict) -> float:
+    return sum(profile["parts"].get(part, 0.0) for part in GUARD_PARTS) / profile["total"]
 
 
 def build_profile(content: Path) -> dict:
