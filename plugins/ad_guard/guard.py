@@ -96,14 +96,8 @@ def clean_content(instance: Content) -> None:
     _guard.contents.append(instance)
     for holder in (instance.__dict__, instance.metadata):
         for key, value in list(holder.items()):
-            # clean_value's own first tests, without its call: most values are not text, or
-            # text without an outbound link.
-            if isinstance(value, str):
-                if "//" not in value:
-                    continue
-            elif not isinstance(value, list) or not any(
-                    isinstance(item, list) or isinstance(item, str) and "//" in item for item in value):
-                continue
+            if not may_link_out(value):
+                continue  # most values: not text, or text without an outbound link
             cleaned = clean_value(value, instance)
             if cleaned is not value:
                 holder[key] = cleaned
@@ -113,20 +107,30 @@ def source_name(instance: Content) -> str:
     return display_path(instance.source_path) if instance.source_path else str(instance)
 
 
+def may_link_out(value) -> bool:
+    """False for a value clean_value returns as it is: text without "//" (clean_links' own
+    first test), or anything but text and lists of text (whose lists are looked into)."""
+    if isinstance(value, str):
+        return "//" in value
+    if not isinstance(value, list):
+        return False
+    texts = [item for item in value if isinstance(item, str)]
+    return any("//" in text for text in texts) or bool(texts) and any(
+        isinstance(item, list) for item in value)
+
+
 def clean_value(value, instance: Content):
     """The value with its outbound links cleaned (the same object when nothing changed)."""
+    if not may_link_out(value):
+        return value
     if isinstance(value, str):
-        if "//" not in value:
-            return value  # no outbound link (clean_links' own first test, without its call)
         cleaning = clean_links(value, _guard.rules, _guard.site_host, _guard.link_tags)
         for url, removed in cleaning.removed:
             logger.info("%s: removed tracking parameter(s) %s from %s",
                         source_name(instance), ", ".join(removed), url)
         return cleaning.html if cleaning.changed else value
-    if isinstance(value, list) and any(isinstance(item, str) for item in value):
-        cleaned = [clean_value(item, instance) for item in value]
-        return cleaned if any(a is not b for a, b in zip(cleaned, value)) else value
-    return value
+    cleaned = [clean_value(item, instance) for item in value]
+    return cleaned if any(a is not b for a, b in zip(cleaned, value)) else value
 
 
 def written_by(contents: list[Content], output: str) -> dict[str, Content]:

@@ -77,11 +77,10 @@ INERT_ATTRIBUTES |= frozenset({"aria-labelledby", "aria-label", "aria-hidden", "
 STATEFUL_ELEMENTS = frozenset({"script", "meta"})
 # The theme's shell: the parts of <body> that every page repeats, written the same way on
 # every page (the site header, the quick exit, the "If you need help now" box, the footer's
-# links), each checked once per distinct HTML (PageScanner.check_shell). Which parts these are
-# only decides what is worked out once: a part's findings are a function of its HTML, whoever
-# wrote it, so content that matched the selector would be checked just the same.
-# Found by where the theme puts them (a CSS query over the whole page costs more than it saves):
-# children of <body> (by tag or id), of <main> (by class) and of the footer's wrapper.
+# links), each checked once per distinct HTML (PageScanner.check_shell). They are found by
+# where the theme puts them (shell_parts; a CSS query over the whole page costs more than it
+# saves). Which parts these are only decides what is worked out once: a part's findings are a
+# function of its HTML, whoever wrote it.
 SHELL_TAGS = frozenset({"header"})
 SHELL_IDS = frozenset({"quick-exit"})
 SHELL_CLASSES = frozenset({"help-now"})
@@ -197,6 +196,12 @@ def ascii_folded(text: str, utf8: bytes) -> bytes | None:
     two bytes a character), and for ASCII keywords it finds every one str.lower would: a
     keyword's letters in the lower-cased text come from the same letters in either case."""
     return None if LOWERS_TO_ASCII in text else utf8.lower()
+
+
+def is_inert(name: str) -> bool:
+    """An attribute that neither loads, links, runs nor styles anything (the walk tests the
+    same inline, on its hot path)."""
+    return name in INERT_ATTRIBUTES or name.startswith(INERT_PREFIXES)
 
 
 def lowered(raw: dict[str, str | None]) -> dict[str, str]:
@@ -342,19 +347,15 @@ class PageScanner:
                       result: PageScan) -> None:
         """``name`` is the node's tag, which the parser has already lower-cased (every name in
         STATEFUL_ELEMENTS and SPECIAL_ELEMENTS is an HTML one, never one of SVG's mixed-case)."""
-        if name == "meta":
-            # A meta changes the page's state only with http-equiv or as the referrer policy
-            # (read_meta), and nothing it finds depends on its content but then: the page's
-            # description, title and address (distinct on every page) are left out of the key.
-            # An HTML element's attribute names are lower case (the parser folds them).
-            if "http-equiv" in raw or (raw.get("name") or "").lower() == "referrer":
-                self.element_state(node, lowered(raw), result)
-                key = (name, tuple(raw.items()))
-            else:
-                key = (name, tuple(item for item in raw.items() if item[0] != "content"))
+        # A meta changes the page's state only with http-equiv or as the referrer policy
+        # (read_meta), and nothing it finds depends on its content but then: the page's
+        # description, title and address (distinct on every page) are left out of the key.
+        # A script's state is its text, which matters only without a src. An HTML element's
+        # attribute names are lower case (the parser folds them).
+        if name == "meta" and "http-equiv" not in raw and (raw.get("name") or "").lower() != "referrer":
+            key = (name, tuple(item for item in raw.items() if item[0] != "content"))
         else:
-            # A script's text matters only when it has no src (element_state).
-            if name == "script" and not (raw.get("src") or "").strip():
+            if name == "meta" or name == "script" and not (raw.get("src") or "").strip():
                 self.element_state(node, lowered(raw), result)
             # The rest of an element's findings are a function of its name and attributes
             # alone, and pages repeat the same elements (the theme's links, links to each
@@ -383,7 +384,7 @@ class PageScanner:
         for key, value in raw.items():
             if key == "href":
                 href = value or ""
-            elif key not in INERT_ATTRIBUTES:
+            elif not is_inert(key):
                 return False
         return href is not None and stays_on_page_origin(href)
 
