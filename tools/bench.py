@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -70,18 +71,19 @@ PAGE_TYPES = {
 }
 
 
-def measure(command: list[str]) -> tuple[float, float, float]:
+def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """Wall time in seconds, peak memory in MB and CPU seconds (every process) of one command."""
-    result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True,
+                            env={**os.environ, **(env or {})})
     seconds, rss_kb, code, cpu = result.stdout.split()
     if code != "0":
         raise SystemExit(f"bench: {' '.join(command)} failed:\n{result.stderr}")
     return float(seconds), int(rss_kb) / 1024, float(cpu)
 
 
-def ours(content: Path, output: Path) -> tuple[float, float]:
+def ours(content: Path, output: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     return measure([sys.executable, str(ROOT / "tools" / "build.py"), "--content", str(content),
-                    "--output", str(output)])
+                    "--output", str(output)], env)
 
 
 def plain(content: Path, output: Path, workdir: Path) -> tuple[float, float]:
@@ -122,25 +124,28 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         chapters = len(list((ROOT / "content" / "articles").glob("*.md")))
-        trees = [(f"guide ({chapters} chapters)", ROOT / "content")]
+        # (name, content, environment): a synthetic guide is built as of the day after its
+        # reviews (synth.build_environment), the real chapters as of today.
+        trees = [(f"guide ({chapters} chapters)", ROOT / "content", {})]
         sizes = [100] if args.quick else [100, 1000]
         # The real chapters copied until there are N (the measure issue #18 sets), and
         # lighter synthetic prose (tools/synth.py) beside them.
         for size in sizes:
-            trees.append((f"replicated {size} chapters", synth.replicate(size, work / f"real{size}")))
+            trees.append((f"replicated {size} chapters", synth.replicate(size, work / f"real{size}"), {}))
         for size in sizes:
-            trees.append((f"synthetic {size} chapters", synth.generate(size, work / f"synth{size}")))
-        for name, content in trees:
-            ours_time, ours_rss, ours_cpu = best_of(runs, ours, content, work / "ours")
+            trees.append((f"synthetic {size} chapters", synth.generate(size, work / f"synth{size}"),
+                          synth.build_environment()))
+        for name, content, env in trees:
+            ours_time, ours_rss, ours_cpu = best_of(runs, ours, content, work / "ours", env)
             plain_time, plain_rss, plain_cpu = best_of(runs, plain, content, work / "plain", work)
             builds.append((name, ours_time, plain_time, ours_rss, plain_rss, ours_cpu, plain_cpu))
             print(f"{name}: ours {ours_time:.2f} s / plain {plain_time:.2f} s", flush=True)
         # Where the time goes, plugin by plugin, on the largest replicated guide; the guard's
         # share there and on as many synthetic chapters, in each of `runs` profiles (one
         # build's total varies by a third from run to run on a shared machine).
-        profiled_name, profiled_content = trees[len(sizes)]
-        profiles = {name: sorted((build_profile(content) for _ in range(runs)), key=guard_share)
-                    for name, content in (trees[len(sizes)], trees[2 * len(sizes)])}
+        profiled_name = trees[len(sizes)][0]
+        profiles = {name: sorted((build_profile(content, env) for _ in range(runs)), key=guard_share)
+                    for name, content, env in (trees[len(sizes)], trees[2 * len(sizes)])}
         profiled = profiles[profiled_name][runs // 2]  # the run with the median share
         # The guide's output, for page weights and search.
         ours(ROOT / "content", work / "guide")
@@ -198,9 +203,10 @@ def guard_share(profile: dict) -> float:
     return sum(profile["parts"].get(part, 0.0) for part in GUARD_PARTS) / profile["total"]
 
 
-def build_profile(content: Path) -> dict:
+def build_profile(content: Path, env: dict[str, str] | None = None) -> dict:
     command = [sys.executable, str(ROOT / "tools" / "build_profile.py"), str(content), "--json"]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, **(env or {})})
     if result.returncode != 0:
         raise SystemExit(f"bench: profiling the build of {content} failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -17,19 +17,21 @@ less) to whoever runs it:
 
 Time is exclusive: a signal fired inside another plugin's generator counts
 for the plugin that handles it, not twice. tools/bench.py runs this on the
-1,000-chapter synthetic guide.
+1,000 replicated and the 1,000 synthetic chapters. A build that logs a problem
+(one tools/build.py would fail) gives no profile: it exits non-zero.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+
+from build import configure_logging  # tools/build.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 READING = "Pelican: reading Markdown"
@@ -107,7 +109,9 @@ def profile(content: Path) -> dict:
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    logging.disable(logging.WARNING)  # synthetic prose is not meant to pass review
+    # Logging as tools/build.py sets it up, problems counted: the profile of a build that
+    # would fail is not a profile of the build.
+    counter = configure_logging()
     with tempfile.TemporaryDirectory() as output:
         settings = read_settings(
             str(ROOT / "pelicanconf.py"),
@@ -122,6 +126,8 @@ def profile(content: Path) -> dict:
         started = time.process_time()
         Pelican(settings).run()
         total = time.process_time() - started
+    if counter.count:
+        raise SystemExit(f"build_profile: building {content} logged {counter.count} problem(s) (above)")
     ledger.spent[REST] = total - sum(ledger.spent.values())
     parts = {name: round(seconds, 3) for name, seconds in ledger.spent.most_common()}
     return {"total": round(total, 3), "parts": parts}

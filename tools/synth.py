@@ -23,6 +23,7 @@ vocabulary does not; its vocabulary is the guide's, whatever N.
 from __future__ import annotations
 
 import argparse
+import datetime
 import random
 import re
 import shutil
@@ -31,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Metadata a copy must not repeat: one page owns an old URL; the order is the copy's own.
 NOT_COPIED = re.compile(r"^(Redirects|Order):.*\n", re.M)
+# Every generated chapter, FAQ entry and page says it was reviewed on this day.
+REVIEWED = "2026-11-01"
 REPLICA = re.compile(r"^(guide/|faq/#|faq/)([a-z0-9-]+?)-\d+(?=/|#|$)")
 
 VOCABULARY = (
@@ -81,7 +84,7 @@ def write_chapter(dest: Path, number: int, total: int, topics: list[str], faq_co
         f"Topics: {', '.join(own)}",
         f"Order: {number}",
         f"Part: {part}",
-        "Reviewed: 2026-11-01",
+        f"Reviewed: {REVIEWED}",
         "",
         paragraph(rng),
         "",
@@ -110,7 +113,7 @@ def write_faq(dest: Path, number: int, chapters: int, topics: list[str], rng: ra
     chapter = rng.randint(1, chapters)
     (dest / "faq" / f"{slug}.md").write_text(
         f"Title: How do we {rng.choice(VOCABULARY)} {rng.choice(VOCABULARY)} number {number}?\n"
-        f"Slug: {slug}\nTopics: {', '.join(sorted(rng.sample(topics, 2)))}\nReviewed: 2026-11-01\n"
+        f"Slug: {slug}\nTopics: {', '.join(sorted(rng.sample(topics, 2)))}\nReviewed: {REVIEWED}\n"
         f"Related: chapter-{chapter:04d}\n\n{paragraph(rng, 6)}\n\n"
         f"Read more in [[chapter-{chapter:04d}]].\n"
     )
@@ -119,7 +122,16 @@ def write_faq(dest: Path, number: int, chapters: int, topics: list[str], rng: ra
 def write_pages(dest: Path, rng: random.Random) -> None:
     for slug, title in (("about", "About"), ("editorial-policy", "Editorial policy"),
                         ("getting-help", "Getting help"), ("privacy", "Privacy")):
-        (dest / "pages" / f"{slug}.md").write_text(f"Title: {title}\nSlug: {slug}\n\n{paragraph(rng)}\n")
+        (dest / "pages" / f"{slug}.md").write_text(
+            f"Title: {title}\nSlug: {slug}\nReviewed: {REVIEWED}\n\n{paragraph(rng)}\n")
+
+
+def build_environment() -> dict[str, str]:
+    """SOURCE_DATE_EPOCH for building a generated guide: the day after REVIEWED, the day a build
+    judges reviews as of (plugins/review), so no review of it is ever overdue."""
+    day = datetime.date.fromisoformat(REVIEWED) + datetime.timedelta(days=1)
+    return {"SOURCE_DATE_EPOCH": str(int(datetime.datetime(day.year, day.month, day.day,
+                                                               tzinfo=datetime.UTC).timestamp()))}
 
 
 def generate(chapters: int, dest: Path, topic_count: int = 40, seed: int = 1) -> Path:
