@@ -518,6 +518,42 @@ def test_after_nfkc_only_one_character_lower_cases_to_an_ascii_letter():
     assert found == set(LOWERS_TO_ASCII)
 
 
+def test_split_whitespace_is_what_str_split_splits_on_but_the_line_break():
+    from ad_guard.output_scan import SPLIT_WHITESPACE
+
+    every = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    assert set(SPLIT_WHITESPACE) == every - {"\n"} and len(SPLIT_WHITESPACE) == len(every) - 1
+
+
+LABEL_PIECES = ["ad", "Ad", "ADS", "aDs", "advertisement", "Sponsored", "sponsored", "content", "post",
+                "paid", "Paid", "promoted", "links", "advertising", "x", "read", "bad", "\u0130", "\uff21d",
+                "ａｄ", "a\u00add", "ad\u200b", "\u212a", " ", "  ", "\t", "\r", "\u2028", "\u3000",
+                "\x1c", "\x85", "\u00a0", "\u2003", "\u200b", "-", "\u2014", "\u2026", "...", "*", "|",
+                "[", "]", "\u2022", "\u00b7", "é", "\n"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(pieces=st.lists(st.sampled_from(LABEL_PIECES), max_size=40), long=st.booleans())
+@example(pieces=["\n", "-", " ", "Ad", " ", "-", "\n"], long=False)
+@example(pieces=["\u2028", "-", "Ad"], long=False)
+@example(pieces=["Sponsored", "\u2028", "\u3000", "post"], long=False)
+def test_the_label_lines_pattern_finds_every_label_every_line_would(pieces, long):
+    """PageScanner.label_candidates looks only at the lines label_lines_pattern finds (in the
+    ASCII-folded text), and must find every label label_candidate finds on any line, in order;
+    the text is what check_wording gives it (NFKC, no format characters)."""
+    from ad_guard.output_scan import ascii_folded, label_candidates, reader_text_and_utf8
+
+    # A line of more than 80 characters is no label, however little is left once stripped.
+    raw = "".join(pieces) + ("\n" + "- " * 39 + "Ad -\n" + "- " * 38 + "Ad -" if long else "")
+    text, utf8 = reader_text_and_utf8(raw)
+    folded = ascii_folded(text, utf8)
+    for rule in WARM.rules.wording:
+        if rule.labels:
+            expected = [line for line, label in label_candidates(text) if label in rule.labels]
+            found = [line for line, label in WARM.label_candidates(text, folded) if label in rule.labels]
+            assert found == expected
+
+
 def test_every_phrase_holds_one_of_its_rules_keywords():
     """A page's text is searched for the keywords first, and for the phrases only if one is
     there: a phrase holding none of them would never be looked for."""

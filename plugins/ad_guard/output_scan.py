@@ -86,6 +86,9 @@ SHELL_IDS = frozenset({"quick-exit"})
 SHELL_CLASSES = frozenset({"help-now"})
 HIDDEN_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
 LABEL_NOISE = string.punctuation + string.whitespace + "\u2013\u2014\u2022\u00b7\u2026\u00a0"
+# What str.split() splits on, less the line break (tests/test_guard.py checks every code point).
+SPLIT_WHITESPACE = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200b)))
+                    + "\u2028\u2029\u202f\u205f\u3000")
 DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
 
 # Which attributes of which elements make the browser fetch something.
@@ -238,7 +241,7 @@ class PageScanner:
         # theme's links and labels, and a chapter is linked from many pages.
         self.links: dict[str, tuple[bool, str | None, bool]] = {}
         self.schemes: dict[str, str | None] = {}
-        self.labels: dict[str, tuple[str, str] | None] = {}
+        self.label_lines = label_lines_pattern(frozenset().union(*(rule.labels for rule in rules.wording)))
         self.elements: dict[tuple, tuple[tuple[Finding, ...], bool]] = {}
         self.shells: dict[str, tuple[tuple[Finding, ...], bool, str] | None] = {}  # check_shell's
 
@@ -535,22 +538,25 @@ class PageScanner:
                             phrase = " ".join(match.group().split())
                             result.findings.append(Finding(-1, rule.rule, phrase, "wording", phrase))
             if rule.labels:
-                lines = lines if lines is not None else self.label_candidates(text)
+                lines = lines if lines is not None else self.label_candidates(text, folded)
                 for line, label in lines:
                     if label in rule.labels:
                         result.findings.append(Finding(-1, rule.rule, line, "wording", line))
 
-    def label_candidates(self, text: str) -> list[tuple[str, str]]:
-        """label_candidates(text), each distinct line worked out once per build."""
+    def label_candidates(self, text: str, folded: bytes | None) -> list[tuple[str, str]]:
+        """What label_candidates(text) gives for the lines that may be labels, in order: the
+        others give none a rule holds. A page has hundreds of lines (the tips deck a hundred
+        thousand) and a label is rare, so its lines are found by label_lines_pattern in native
+        code, in the text with its ASCII letters in lower case (``folded``, decoded: the same
+        characters, in the same places), and label_candidate, unchanged, has the last word."""
+        if folded is None or self.label_lines is None:
+            return label_candidates(text)
         candidates = []
-        known = self.labels
-        for line in filter(None, text.split("\n")):  # most lines are the empty ones between blocks
-            if len(line) > 80:
-                continue
-            try:
-                candidate = known[line]
-            except KeyError:
-                candidate = known[line] = label_candidate(line)
+        for match in self.label_lines.finditer("\n" + folded.decode("utf-8", "surrogatepass") + "\n"):
+            # In the padded text the match runs from the line break before the line to the
+            # line's end; in ``text``, one character shorter at the start, the line is this.
+            line = text[match.start():match.end() - 1]
+            candidate = label_candidate(line) if len(line) <= 80 else None
             if candidate is not None:
                 candidates.append(candidate)
         return candidates
@@ -618,7 +624,7 @@ def visible_part(part: LexborNode, blocks: list[LexborNode], hidden: list[Lexbor
 
 
 def label_candidates(text: str) -> list[tuple[str, str]]:
-    """Short blocks as (text, lower case), for label rules."""
+    """Short blocks as (text, lower case), for label rules (every line of the text)."""
     candidates = []
     for line in text.split("\n"):
         if len(line) <= 80:
@@ -626,6 +632,25 @@ def label_candidates(text: str) -> list[tuple[str, str]]:
             if candidate is not None:
                 candidates.append(candidate)
     return candidates
+
+
+@functools.cache
+def label_lines_pattern(labels: frozenset[str]) -> re.Pattern[str] | None:
+    """Every line label_candidate may turn into one of ``labels``, in a text whose ASCII letters
+    are in lower case, with a line break added at either end (and some lines it turns into
+    none). Such a line is noise or white space, the label's words with white space between,
+    then noise or white space again: label_candidate strips the noise (LABEL_NOISE), and its
+    split() takes every white space of SPLIT_WHITESPACE, inside and at the ends. The words are
+    ASCII and lower case, so ASCII-folded text holds them as they are: after NFKC no character
+    but LOWERS_TO_ASCII lower-cases to an ASCII letter (and with it there is no folded text).
+    None when a label is not ASCII (every line is then a candidate)."""
+    if not labels or not all(label.isascii() for label in labels):
+        return None
+    space = "[" + re.escape(SPLIT_WHITESPACE) + "]+"
+    around = "[" + re.escape("".join(sorted((set(LABEL_NOISE) | set(SPLIT_WHITESPACE)) - {"\n"}))) + "]*"
+    words = "|".join(space.join(re.escape(word) for word in label.split())
+                     for label in sorted(labels, key=len, reverse=True))
+    return re.compile(f"\n{around}(?:{words}){around}(?=\n)")
 
 
 def label_candidate(line: str) -> tuple[str, str] | None:
