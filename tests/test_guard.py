@@ -486,6 +486,8 @@ PAGE_PARTS = [
     "<p>THIS POST IS SPONSORED</p>", "<p>\u0130stanbul: Paid Partnership</p>",
     "<p>ＡＤＶＥＲＴＯＲＩＡＬ</p>", '<meta name="description" content="javascript:x">',
     '<meta property="og:url" content="https://amzn.to/x">',
+    '<a href="/guide/x/" onclick="x()">x</a>', '<a href="/guide/x/" rel="sponsored">x</a>',
+    '<a href="#top" ping="https://evil.example/">x</a>', '<a href="/guide/x/" class="c">x</a>',
 ]
 # What a page's <head> may hold: metas judged by their content or not at all.
 HEAD_PARTS = [
@@ -584,14 +586,19 @@ def scanner(judge_once: bool = True):
     from ad_guard.rules import load_rules
 
     class EveryTime(PageScanner):
-        """Judges every element afresh (the memos of check_element and check_shell bypassed:
-        the theme's shell is walked with the rest of the page)."""
+        """Judges every element afresh (the memos of check_element and check_shell and the
+        walk's shortcut for links within the site bypassed: the theme's shell is walked with
+        the rest of the page)."""
 
         def check_element(self, node, name, raw, result) -> None:
             self.evaluate_element(node, raw, result)
 
         def check_shell(self, part, result) -> None:
             pass
+
+        @staticmethod
+        def link_within_site(raw) -> bool:
+            return False
 
     kind = PageScanner if judge_once else EveryTime
     return kind(load_rules(), "guide.example.org", frozenset({"search"}))
@@ -617,17 +624,18 @@ SHELL_PARTS = [
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
 @given(parts=st.lists(st.sampled_from(PAGE_PARTS), min_size=1, max_size=8),
        header=st.lists(st.sampled_from(PAGE_PARTS[:12] + PAGE_PARTS[16:]), max_size=3),
-       around=st.sampled_from(["", "<a href='#main'>Skip</a>", "Sponsored", "<p>Ad</p>"]),
+       around=st.sampled_from(["", "<a href='#main'>Skip</a>", "Sponsored", "<p>Ad</p>",
+                               "<div id='quick-exit'><a href='https://example.org/'>Leave</a></div>"]),
        shell=st.lists(st.sampled_from(SHELL_PARTS), max_size=3),
        footer=st.lists(st.sampled_from(PAGE_PARTS[:12]), max_size=2),
        head=st.lists(st.sampled_from(HEAD_PARTS), max_size=4))
 def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_find(parts, header, around,
                                                                                   shell, footer, head):
-    """Elements judged once per build, the theme's shell checked once per distinct HTML, blocks
-    found on the way, the wording rules' first tests: none of them may change what a page's
-    scan finds (the shell's parts come from short lists, so the warm scanner meets each one
-    again)."""
-    from ad_guard.output_scan import BLOCK, HIDDEN_TEXT, reader_text, visible_text
+    """Elements judged once per build, links within the site told on the way, the theme's shell
+    checked once per distinct HTML (and the marks found among its parts), blocks found on the
+    way, the wording rules' first tests: none of them may change what a page's scan finds (the
+    shell's parts come from short lists, so the warm scanner meets each one again)."""
+    from ad_guard.output_scan import BLOCK, HIDDEN_TEXT, MARKS, reader_text, visible_text
     from selectolax.lexbor import LexborHTMLParser
 
     page = ("<!doctype html><html><head><title>x</title>" + "".join(head) + "</head><body>" + around
@@ -639,6 +647,8 @@ def test_the_output_scans_shortcuts_find_what_a_fresh_scan_and_the_old_rules_fin
     assert WARM.scan(page).findings == warm.findings
     assert (warm.needs_cleaning, warm.policy, warm.referrer) == (fresh.needs_cleaning, fresh.policy,
                                                                  fresh.referrer)
+    assert warm.marks == fresh.marks == {mark for mark in MARKS
+                                         if LexborHTMLParser(page).css_first(f"#{mark}") is not None}
     by_selector = visible_text(LexborHTMLParser(page))
     tree = LexborHTMLParser(page)
     found_on_the_way = visible_text(tree, [n for n in tree.root.traverse() if n.tag in BLOCK],

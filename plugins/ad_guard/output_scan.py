@@ -276,10 +276,14 @@ class PageScanner:
         # What other plugins ask of the written page, answered from this one parse: the
         # service worker never keeps a page that has the quick exit (publishing/offline.py);
         # the sitemap dates a list page by the pages its <main> links to (sitemap_dates.py).
-        result.marks = frozenset(mark for mark in MARKS if tree.css_first(f"#{mark}") is not None)
+        parts = shell_parts(tree)
+        # A mark that is one of the shell's parts (the quick exit, on every page of the guide)
+        # is found there; only a page without it asks the whole tree.
+        result.marks = frozenset(mark for mark in MARKS if any(part.id == mark for part in parts)
+                                 or tree.css_first(f"#{mark}") is not None)
         if main_links:
             result.main_links = tuple(link.attributes.get("href") or "" for link in tree.css("main a[href]"))
-        for part in shell_parts(tree):
+        for part in parts:
             self.check_shell(part, result)
         # For the visible text (found on the way): the blocks' line breaks, the hidden elements.
         blocks: list[LexborNode] = []
@@ -313,6 +317,8 @@ class PageScanner:
                         break
                 else:
                     continue
+                if name == "a" and self.link_within_site(raw):
+                    continue  # what check_element would find for it: nothing (most links)
             elif name in STATEFUL_ELEMENTS:
                 stateful = True
             self.check_element(node, name, raw, result)
@@ -366,12 +372,9 @@ class PageScanner:
             key = (name, tuple(raw.items()))
         known = self.elements.get(key)
         if known is None:
-            if name == "a" and self.link_within_site(raw):
-                known = self.elements[key] = ((), False)
-            else:
-                alone = PageScan()
-                self.element_findings(node, raw, alone)
-                known = self.elements[key] = (tuple(alone.findings), alone.needs_cleaning)
+            alone = PageScan()
+            self.element_findings(node, raw, alone)
+            known = self.elements[key] = (tuple(alone.findings), alone.needs_cleaning)
         if known[0]:
             result.findings.extend(known[0])
         if known[1]:
@@ -379,7 +382,7 @@ class PageScanner:
 
     @staticmethod
     def link_within_site(raw: dict[str, str | None]) -> bool:
-        """An <a> with nothing to find, told without element_findings: an href the parser keeps
+        """An <a> with nothing to find, told without check_element: an href the parser keeps
         on the page's origin (so no scheme to refuse and no outbound link to clean or judge)
         and no other attribute but inert ones (no rel, which may say "sponsored"). A site's
         links to its own pages, distinct on most pages, are nearly all of this kind."""
