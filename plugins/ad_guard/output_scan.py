@@ -237,11 +237,12 @@ class PageScanner:
         self.rules = rules
         self.site_host = site_host
         self.scripts = scripts
-        # What a URL or a short line of text is, worked out once per build: pages repeat the
-        # theme's links and labels, and a chapter is linked from many pages.
+        # The lines of a page's text that may be labels (label_candidates).
+        self.label_lines = label_lines_pattern(frozenset().union(*(rule.labels for rule in rules.wording)))
+        # What a URL or an element is, worked out once per build: pages repeat the theme's
+        # links, and a chapter is linked from many pages.
         self.links: dict[str, tuple[bool, str | None, bool]] = {}
         self.schemes: dict[str, str | None] = {}
-        self.label_lines = label_lines_pattern(frozenset().union(*(rule.labels for rule in rules.wording)))
         self.elements: dict[tuple, tuple[tuple[Finding, ...], bool]] = {}
         self.shells: dict[str, tuple[tuple[Finding, ...], bool, str] | None] = {}  # check_shell's
 
