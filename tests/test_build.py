@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 import time
 from pathlib import Path
 
@@ -98,11 +97,8 @@ def test_installed_namespace_plugins_are_not_auto_loaded():
 def test_the_benchmark_guides_build(kind, build_site, tmp_path):
     """make bench builds tools/synth.py's two kinds of guide and gives up on a failed build: each
     must stay a valid guide as the content model grows (pages came to need Reviewed)."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import synth
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
+    import synth  # tools/ (pytest.ini's pythonpath)
+
     content = getattr(synth, kind)(40, tmp_path / "content")
     # A generated guide is judged on the day after its reviews; copies of the real one today.
     build = build_site(content, env=synth.build_environment() if kind == "generate"

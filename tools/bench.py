@@ -71,10 +71,15 @@ PAGE_TYPES = {
 }
 
 
+def with_environment(env: dict[str, str] | None) -> dict[str, str]:
+    """This process's environment with ``env`` over it, for a child build."""
+    return {**os.environ, **(env or {})}
+
+
 def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """Wall time in seconds, peak memory in MB and CPU seconds (every process) of one command."""
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True,
-                            env={**os.environ, **(env or {})})
+                            env=with_environment(env))
     seconds, rss_kb, code, cpu = result.stdout.split()
     if code != "0":
         raise SystemExit(f"bench: {' '.join(command)} failed:\n{result.stderr}")
@@ -205,8 +210,7 @@ def guard_share(profile: dict) -> float:
 
 def build_profile(content: Path, env: dict[str, str] | None = None) -> dict:
     command = [sys.executable, str(ROOT / "tools" / "build_profile.py"), str(content), "--json"]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
-                            env={**os.environ, **(env or {})})
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=with_environment(env))
     if result.returncode != 0:
         raise SystemExit(f"bench: profiling the build of {content} failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])

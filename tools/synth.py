@@ -129,9 +129,8 @@ def write_pages(dest: Path, rng: random.Random) -> None:
 def build_environment() -> dict[str, str]:
     """SOURCE_DATE_EPOCH for building a generated guide: the day after REVIEWED, the day a build
     judges reviews as of (plugins/review), so no review of it is ever overdue."""
-    day = datetime.date.fromisoformat(REVIEWED) + datetime.timedelta(days=1)
-    return {"SOURCE_DATE_EPOCH": str(int(datetime.datetime(day.year, day.month, day.day,
-                                                               tzinfo=datetime.UTC).timestamp()))}
+    day = datetime.datetime.fromisoformat(REVIEWED).replace(tzinfo=datetime.UTC) + datetime.timedelta(days=1)
+    return {"SOURCE_DATE_EPOCH": str(int(day.timestamp()))}
 
 
 def generate(chapters: int, dest: Path, topic_count: int = 40, seed: int = 1) -> Path:
